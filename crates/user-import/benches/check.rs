@@ -1,0 +1,42 @@
+//! `cargo bench -p user-import`: the whole check (bytes → report) of a
+//! generated 100,000-row file, fed in one piece and in 1 MiB chunks.
+//! Budget: 3,000,000 rows/s on one core.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::hint::black_box;
+use user_import::sample::{generate, SampleOptions};
+use user_import::Checker;
+
+const ROWS: usize = 100_000;
+
+fn check(c: &mut Criterion) {
+    let file = generate(&SampleOptions {
+        rows: ROWS,
+        ..SampleOptions::default()
+    });
+    let mut group = c.benchmark_group("check");
+    group.throughput(Throughput::Elements(ROWS as u64));
+    group.sample_size(30);
+    group.bench_function("100k rows, whole", |b| {
+        b.iter(|| black_box(user_import::check(black_box(&file))).counts())
+    });
+    group.bench_function("100k rows, 1 MiB chunks", |b| {
+        b.iter(|| {
+            let mut checker = Checker::new();
+            for chunk in file.chunks(1 << 20) {
+                checker.feed(black_box(chunk));
+            }
+            black_box(checker.finish()).counts()
+        })
+    });
+    group.bench_function("100k rows, check + accepted users + error file", |b| {
+        b.iter(|| {
+            let report = user_import::check(black_box(&file));
+            (report.accepted().count(), report.error_file().len())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, check);
+criterion_main!(benches);

@@ -1,0 +1,360 @@
+//! Bytes to text: the byte-order mark, UTF-16, the Windows-1252 fallback,
+//! and the files that are not text at all.
+//!
+//! UTF-8 and Windows-1252 agree on every ASCII byte, and every byte the CSV
+//! syntax cares about (quotes, delimiters, line ends) is ASCII. So 8-bit
+//! files are parsed as bytes and each *cell* is decoded when it is complete:
+//! no second copy of the file, and no cell is ever cut in half by a chunk
+//! boundary. The encoding is decided by the first cell that holds a
+//! non-ASCII byte: valid UTF-8 there means UTF-8 for the whole file,
+//! anything else means Windows-1252 (everything before it was ASCII, which
+//! reads the same either way). UTF-16 is transcoded to UTF-8 chunk by chunk
+//! before parsing.
+
+/// How the file's text was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Encoding {
+    /// UTF-8, with or without a byte-order mark (also: plain ASCII).
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+    /// Not valid UTF-8, so read as Windows-1252 (Excel's "CSV" on Western
+    /// Windows); the report warns about it.
+    Windows1252,
+}
+
+impl std::fmt::Display for Encoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf16Le => "UTF-16 LE",
+            Encoding::Utf16Be => "UTF-16 BE",
+            Encoding::Windows1252 => "Windows-1252",
+        })
+    }
+}
+
+/// What the first bytes of a file say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sniff {
+    /// Text; skip `bom_len` bytes, then read as `encoding` (`None`: decide
+    /// on the first non-ASCII cell).
+    Text {
+        bom_len: usize,
+        encoding: Option<Encoding>,
+    },
+    /// Not a CSV text file; the reason says what it looks like.
+    NotText(NotText),
+}
+
+/// Why a file is not CSV text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum NotText {
+    /// A zip container: an Excel `.xlsx` workbook (or an OpenDocument sheet).
+    Xlsx,
+    /// The old binary Excel format, `.xls`.
+    Xls,
+    /// UTF-16 without the byte-order mark that says which one.
+    Utf16WithoutBom,
+    /// A known binary format (image, PDF) or NUL bytes.
+    Binary,
+}
+
+/// How many leading bytes [`sniff`] wants to see (fewer is fine at the end
+/// of a short file).
+pub(crate) const SNIFF_LEN: usize = 8;
+
+/// Looks at the first bytes of a file (up to [`SNIFF_LEN`]).
+pub(crate) fn sniff(head: &[u8]) -> Sniff {
+    const BINARY_MAGIC: [&[u8]; 5] = [b"%PDF-", b"\x89PNG", b"GIF8", b"\xFF\xD8\xFF", b"\x1F\x8B"];
+    let text = |bom_len, encoding| Sniff::Text { bom_len, encoding };
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        return text(3, Some(Encoding::Utf8));
+    }
+    if head.starts_with(b"\xFF\xFE") {
+        return text(2, Some(Encoding::Utf16Le));
+    }
+    if head.starts_with(b"\xFE\xFF") {
+        return text(2, Some(Encoding::Utf16Be));
+    }
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return Sniff::NotText(NotText::Xlsx);
+    }
+    if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return Sniff::NotText(NotText::Xls);
+    }
+    if BINARY_MAGIC.iter().any(|magic| head.starts_with(magic)) {
+        return Sniff::NotText(NotText::Binary);
+    }
+    if looks_like_bomless_utf16(head) {
+        return Sniff::NotText(NotText::Utf16WithoutBom);
+    }
+    text(0, None)
+}
+
+/// ASCII text in UTF-16 has a NUL in every other byte.
+fn looks_like_bomless_utf16(head: &[u8]) -> bool {
+    if head.len() < 4 {
+        return false;
+    }
+    let pairs = head.chunks_exact(2);
+    let le = pairs.clone().all(|p| p[0] != 0 && p[1] == 0);
+    let be = pairs.clone().all(|p| p[0] == 0 && p[1] != 0);
+    le || be
+}
+
+/// The encoding of an 8-bit file, decided by its first non-ASCII cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CellDecoder {
+    decided: Option<Encoding>,
+}
+
+impl CellDecoder {
+    pub(crate) fn new(decided: Option<Encoding>) -> CellDecoder {
+        CellDecoder { decided }
+    }
+
+    /// The encoding so far; `None` while every cell has been ASCII.
+    pub(crate) fn encoding(&self) -> Option<Encoding> {
+        self.decided
+    }
+
+    /// Appends `cell` to `out` as text. Returns true when this cell made the
+    /// decision for Windows-1252 (the caller warns once).
+    ///
+    /// In a file that is UTF-8, a byte sequence that is not valid UTF-8
+    /// becomes U+FFFD, which the rules then refuse in that cell: the file
+    /// is damaged there and guessing would store a wrong name.
+    pub(crate) fn decode_into(&mut self, cell: &[u8], out: &mut String) -> bool {
+        if let Ok(text) = std::str::from_utf8(cell) {
+            if self.decided.is_none() && !cell.is_ascii() {
+                self.decided = Some(Encoding::Utf8);
+            }
+            out.push_str(text);
+            return false;
+        }
+        match self.decided {
+            Some(Encoding::Windows1252) => {
+                push_windows_1252(cell, out);
+                false
+            }
+            None => {
+                self.decided = Some(Encoding::Windows1252);
+                push_windows_1252(cell, out);
+                true
+            }
+            Some(_) => {
+                out.push_str(&String::from_utf8_lossy(cell));
+                false
+            }
+        }
+    }
+}
+
+/// Windows-1252's 0x80–0x9F; the rest of 0xA0–0xFF is Latin-1. The five
+/// unassigned bytes map to the C1 control of the same value, as browsers do.
+const WINDOWS_1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+];
+
+fn push_windows_1252(bytes: &[u8], out: &mut String) {
+    out.reserve(bytes.len());
+    for &b in bytes {
+        out.push(match b {
+            0x80..=0x9F => WINDOWS_1252_HIGH[usize::from(b - 0x80)],
+            _ => char::from(b),
+        });
+    }
+}
+
+/// UTF-16 to UTF-8, fed in chunks of any size (a chunk may end inside a
+/// code unit or between the halves of a surrogate pair).
+#[derive(Debug, Clone)]
+pub(crate) struct Utf16Decoder {
+    big_endian: bool,
+    odd_byte: Option<u8>,
+    high_surrogate: Option<u16>,
+}
+
+impl Utf16Decoder {
+    pub(crate) fn new(big_endian: bool) -> Utf16Decoder {
+        Utf16Decoder {
+            big_endian,
+            odd_byte: None,
+            high_surrogate: None,
+        }
+    }
+
+    /// Appends the UTF-8 for `input` to `out`.
+    pub(crate) fn decode(&mut self, mut input: &[u8], out: &mut Vec<u8>) {
+        out.reserve(input.len() + input.len() / 2);
+        if let Some(first) = self.odd_byte.take() {
+            match input.split_first() {
+                Some((&second, rest)) => {
+                    self.unit(self.combine(first, second), out);
+                    input = rest;
+                }
+                None => {
+                    self.odd_byte = Some(first);
+                    return;
+                }
+            }
+        }
+        let mut pairs = input.chunks_exact(2);
+        for pair in &mut pairs {
+            self.unit(self.combine(pair[0], pair[1]), out);
+        }
+        self.odd_byte = pairs.remainder().first().copied();
+    }
+
+    /// Flushes what a truncated file left half done, as U+FFFD.
+    pub(crate) fn finish(&mut self, out: &mut Vec<u8>) {
+        if self.high_surrogate.take().is_some() || self.odd_byte.take().is_some() {
+            push_char(char::REPLACEMENT_CHARACTER, out);
+        }
+    }
+
+    fn combine(&self, a: u8, b: u8) -> u16 {
+        if self.big_endian {
+            u16::from_be_bytes([a, b])
+        } else {
+            u16::from_le_bytes([a, b])
+        }
+    }
+
+    fn unit(&mut self, unit: u16, out: &mut Vec<u8>) {
+        if let Some(high) = self.high_surrogate.take() {
+            if (0xDC00..=0xDFFF).contains(&unit) {
+                let c = 0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
+                push_char(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER), out);
+                return;
+            }
+            push_char(char::REPLACEMENT_CHARACTER, out);
+        }
+        match unit {
+            0xD800..=0xDBFF => self.high_surrogate = Some(unit),
+            0xDC00..=0xDFFF => push_char(char::REPLACEMENT_CHARACTER, out),
+            _ => push_char(
+                char::from_u32(u32::from(unit)).unwrap_or(char::REPLACEMENT_CHARACTER),
+                out,
+            ),
+        }
+    }
+}
+
+fn push_char(c: char, out: &mut Vec<u8>) {
+    let mut buf = [0; 4];
+    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    }
+
+    fn decode_utf16_in_chunks(bytes: &[u8], big_endian: bool, chunk: usize) -> String {
+        let mut decoder = Utf16Decoder::new(big_endian);
+        let mut out = Vec::new();
+        for piece in bytes.chunks(chunk) {
+            decoder.decode(piece, &mut out);
+        }
+        decoder.finish(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn sniffs_byte_order_marks() {
+        let text = |bom_len, encoding| Sniff::Text { bom_len, encoding };
+        assert_eq!(sniff(b"\xEF\xBB\xBFFirst"), text(3, Some(Encoding::Utf8)));
+        assert_eq!(sniff(b"\xFF\xFEF\0"), text(2, Some(Encoding::Utf16Le)));
+        assert_eq!(sniff(b"\xFE\xFF\0F"), text(2, Some(Encoding::Utf16Be)));
+        assert_eq!(sniff(b"First,La"), text(0, None));
+        assert_eq!(sniff(b""), text(0, None));
+    }
+
+    #[test]
+    fn sniffs_spreadsheets_and_binaries() {
+        assert_eq!(sniff(b"PK\x03\x04\x14\0\x06\0"), Sniff::NotText(NotText::Xlsx));
+        assert_eq!(
+            sniff(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"),
+            Sniff::NotText(NotText::Xls)
+        );
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n"), Sniff::NotText(NotText::Binary));
+        assert_eq!(sniff(b"%PDF-1.7"), Sniff::NotText(NotText::Binary));
+        assert_eq!(sniff(b"F\0i\0r\0s\0"), Sniff::NotText(NotText::Utf16WithoutBom));
+        assert_eq!(sniff(b"\0F\0i\0r\0s"), Sniff::NotText(NotText::Utf16WithoutBom));
+    }
+
+    #[test]
+    fn first_non_ascii_cell_decides_utf8() {
+        let mut decoder = CellDecoder::new(None);
+        let mut out = String::new();
+        assert!(!decoder.decode_into(b"Ann", &mut out));
+        assert_eq!(decoder.encoding(), None);
+        assert!(!decoder.decode_into("Zoë".as_bytes(), &mut out));
+        assert_eq!(decoder.encoding(), Some(Encoding::Utf8));
+        assert_eq!(out, "AnnZoë");
+    }
+
+    #[test]
+    fn first_invalid_cell_decides_windows_1252_once() {
+        let mut decoder = CellDecoder::new(None);
+        let mut out = String::new();
+        assert!(decoder.decode_into(b"Zo\xEB", &mut out));
+        assert!(!decoder.decode_into(b"\x80 \x93quoted\x94 \x9F", &mut out));
+        assert_eq!(out, "Zoë€ “quoted” Ÿ");
+        assert_eq!(decoder.encoding(), Some(Encoding::Windows1252));
+    }
+
+    #[test]
+    fn damaged_utf8_after_the_decision_becomes_replacement_characters() {
+        let mut decoder = CellDecoder::new(Some(Encoding::Utf8));
+        let mut out = String::new();
+        assert!(!decoder.decode_into(b"Zo\xEB", &mut out));
+        assert_eq!(out, "Zo\u{FFFD}");
+    }
+
+    #[test]
+    fn windows_1252_unassigned_bytes_are_c1_controls() {
+        let mut out = String::new();
+        push_windows_1252(b"\x81\x8D\x8F\x90\x9D", &mut out);
+        assert!(out.chars().all(char::is_control));
+    }
+
+    #[test]
+    fn utf16_decodes_in_any_chunking() {
+        let text = "First Name,Email\r\nZoë,😀@example.com\r\n";
+        for big_endian in [false, true] {
+            let bytes = utf16(text, big_endian);
+            for chunk in [1, 2, 3, 5, 7, 1024] {
+                assert_eq!(decode_utf16_in_chunks(&bytes, big_endian, chunk), text);
+            }
+        }
+    }
+
+    #[test]
+    fn utf16_lone_surrogates_and_odd_tails_become_replacement_characters() {
+        let lone_high = [0x3D, 0xD8, b'A', 0];
+        assert_eq!(decode_utf16_in_chunks(&lone_high, false, 1), "\u{FFFD}A");
+        let lone_low = [0x00, 0xDC];
+        assert_eq!(decode_utf16_in_chunks(&lone_low, false, 1), "\u{FFFD}");
+        assert_eq!(decode_utf16_in_chunks(b"A\0B", false, 2), "A\u{FFFD}");
+        assert_eq!(decode_utf16_in_chunks(&[0x3D, 0xD8], false, 2), "\u{FFFD}");
+    }
+}

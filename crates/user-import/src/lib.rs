@@ -1,0 +1,64 @@
+//! # user-import: the rules of the bulk user import
+//!
+//! What a CSV file of users means, decided in one place for the browser, the
+//! reference API and the `check` command. Pure Rust: no I/O, no async, no
+//! browser; it builds for native targets and for `wasm32-unknown-unknown`.
+//!
+//! Bytes in, a [`Report`] out: file errors, warnings, every row error with
+//! its row and column, the accepted users (normalized), the superseded
+//! duplicates, the blank-row count, and the error file.
+//!
+//! ```
+//! let file = "\u{feff}First Name;Last Name;E-mail;Mobile\r\n\
+//!             Zoë;O'Brien;Zoe.OBrien@Example.com;+44 20 7946 0958\r\n\
+//!             ;;;\r\n\
+//!             Bob;Stone;bob@example;555-0100\r\n";
+//! let report = user_import::check(file.as_bytes());
+//!
+//! let counts = report.counts();
+//! assert_eq!((counts.rows, counts.blank_rows, counts.accepted, counts.rejected), (2, 1, 1, 1));
+//!
+//! let zoe = &report.accepted().next().unwrap().user;
+//! assert_eq!(zoe.email, "zoe.obrien@example.com");
+//! assert_eq!(zoe.mobile_number.as_deref(), Some("+442079460958"));
+//!
+//! let errors = report.errors();
+//! assert_eq!((errors[0].row, errors[0].column.as_deref()), (4, Some("Email")));
+//! assert!(report.error_file().starts_with(b"\xEF\xBB\xBFRow,First Name,Last Name,E-mail,Mobile,Errors\r\n4,"));
+//! ```
+//!
+//! Large files are fed in chunks through a [`Checker`], which reports
+//! [`Progress`] and never holds a second copy of the file as a string.
+
+mod checker;
+mod decode;
+mod error;
+pub mod error_file;
+mod header;
+mod parse;
+mod report;
+pub mod rules;
+pub mod sample;
+mod schema;
+mod store;
+mod user;
+
+pub use checker::{Checker, CheckerBuilder, Limits, Progress};
+pub use decode::{Encoding, NotText};
+pub use error::{ErrorCode, FileError, Problem, RowError, Warning};
+pub use error_file::error_file_name;
+pub use report::{AcceptedUser, Counts, ExistingUser, RejectedRow, Report, RowStatus, SupersededRow};
+pub use schema::{
+    guidelines, template_csv, Field, FieldSpec, Guidelines, CELL_MAX_CHARS, NAME_MAX_CHARS,
+    TEMPLATE_FILE_NAME, TEXT_MAX_CHARS,
+};
+pub use user::{FieldProblem, User, UserInput};
+
+/// Checks a whole file held in memory, with the product's limits and no
+/// location (the location-dependent extension rule needs
+/// [`CheckerBuilder::existing_users`]).
+pub fn check(bytes: &[u8]) -> Report {
+    let mut checker = Checker::new();
+    checker.feed(bytes);
+    checker.finish()
+}

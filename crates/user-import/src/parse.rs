@@ -1,0 +1,474 @@
+//! A resumable CSV parser: bytes in, in chunks of any size; records out.
+//!
+//! It follows RFC 4180 the way Excel reads it:
+//! - a quote opens a quoted cell only as the cell's first byte; elsewhere it
+//!   is an ordinary character (`O"Brien` stays as it is);
+//! - `""` inside a quoted cell is one quote; text after a closing quote is
+//!   kept (`"ab"c` reads `abc`);
+//! - CRLF, LF and CR all end a record, and an empty line is a record of one
+//!   empty cell (so row numbers match the spreadsheet's).
+//!
+//! It counts lines (for messages), remembers where an open quote started,
+//! and refuses NUL bytes, which no CSV text contains. Cells are delivered as
+//! raw bytes; decoding them is the caller's concern.
+
+/// The completed cells of one record, reused from record to record.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RawRecord {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    /// Line on which the record starts (1-based, lines of the whole input).
+    pub(crate) line: u64,
+}
+
+impl RawRecord {
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub(crate) fn cell(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
+
+    pub(crate) fn cells(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.len()).map(|i| self.cell(i))
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+    }
+}
+
+/// Where the parser stopped for good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ParseEnd {
+    /// A NUL byte: not a text file.
+    Nul,
+    /// The input ended inside a quoted cell. `record_line` and `quote_line`
+    /// are 1-based; `cell` is the 0-based index of the cell in its record.
+    UnclosedQuote {
+        record_line: u64,
+        quote_line: u64,
+        cell: usize,
+    },
+}
+
+/// What the consumer of records tells the parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    Continue,
+    Stop,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At the start of a cell (also the start of a record).
+    StartCell,
+    Unquoted,
+    Quoted,
+    /// Saw a quote inside a quoted cell: `""`, or the closing quote.
+    QuoteInQuoted,
+    /// A record ended with CR; a following LF belongs to it.
+    AfterCr,
+}
+
+const QUOTE: u8 = b'"';
+
+#[derive(Debug, Clone)]
+pub(crate) struct Parser {
+    state: State,
+    record: RawRecord,
+    /// The line the cursor is on (1-based).
+    line: u64,
+    /// The previous byte was CR (so an LF now does not start a new line).
+    after_cr: bool,
+    quote_line: u64,
+    /// Bytes that end an unquoted run: the delimiter, CR, LF, NUL.
+    stops_unquoted: [bool; 256],
+    /// Bytes that end a quoted run: the quote, CR, LF, NUL.
+    stops_quoted: [bool; 256],
+    stopped: Option<ParseEnd>,
+    delimiter: u8,
+}
+
+impl Parser {
+    pub(crate) fn new(delimiter: u8) -> Parser {
+        let mut stops_unquoted = [false; 256];
+        let mut stops_quoted = [false; 256];
+        for b in [b'\r', b'\n', 0] {
+            stops_unquoted[usize::from(b)] = true;
+            stops_quoted[usize::from(b)] = true;
+        }
+        stops_unquoted[usize::from(delimiter)] = true;
+        stops_quoted[usize::from(QUOTE)] = true;
+        Parser {
+            state: State::StartCell,
+            record: RawRecord {
+                line: 1,
+                ..RawRecord::default()
+            },
+            line: 1,
+            after_cr: false,
+            quote_line: 0,
+            stops_unquoted,
+            stops_quoted,
+            stopped: None,
+            delimiter,
+        }
+    }
+
+    /// Why the parser stopped for good, if it did.
+    pub(crate) fn stopped(&self) -> Option<ParseEnd> {
+        self.stopped
+    }
+
+    /// Parses `input`, calling `on_record` for every complete record.
+    pub(crate) fn feed(
+        &mut self,
+        input: &[u8],
+        on_record: &mut dyn FnMut(&RawRecord) -> Flow,
+    ) -> Flow {
+        let mut i = 0;
+        while i < input.len() {
+            if self.stopped.is_some() {
+                return Flow::Stop;
+            }
+            match self.state {
+                State::Unquoted => {
+                    let run = run_length(&input[i..], &self.stops_unquoted);
+                    self.record.bytes.extend_from_slice(&input[i..i + run]);
+                    if run > 0 {
+                        self.after_cr = false;
+                    }
+                    i += run;
+                    if i == input.len() {
+                        break;
+                    }
+                    let b = input[i];
+                    i += 1;
+                    if self.end_of_cell(b, on_record) == Flow::Stop {
+                        return Flow::Stop;
+                    }
+                }
+                State::Quoted => {
+                    let run = run_length(&input[i..], &self.stops_quoted);
+                    self.record.bytes.extend_from_slice(&input[i..i + run]);
+                    if run > 0 {
+                        self.after_cr = false;
+                    }
+                    i += run;
+                    if i == input.len() {
+                        break;
+                    }
+                    let b = input[i];
+                    i += 1;
+                    match b {
+                        QUOTE => {
+                            self.after_cr = false;
+                            self.state = State::QuoteInQuoted;
+                        }
+                        0 => self.stopped = Some(ParseEnd::Nul),
+                        _ => {
+                            self.count_line(b);
+                            self.record.bytes.push(b);
+                        }
+                    }
+                }
+                State::StartCell | State::AfterCr | State::QuoteInQuoted => {
+                    let b = input[i];
+                    i += 1;
+                    if self.step(b, on_record) == Flow::Stop {
+                        return Flow::Stop;
+                    }
+                }
+            }
+        }
+        if self.stopped.is_some() {
+            Flow::Stop
+        } else {
+            Flow::Continue
+        }
+    }
+
+    /// Ends the input: delivers a last record without a line end, or
+    /// reports an unclosed quote.
+    pub(crate) fn finish(&mut self, on_record: &mut dyn FnMut(&RawRecord) -> Flow) {
+        if self.stopped.is_some() {
+            return;
+        }
+        match self.state {
+            State::Quoted => {
+                self.stopped = Some(ParseEnd::UnclosedQuote {
+                    record_line: self.record.line,
+                    quote_line: self.quote_line,
+                    cell: self.record.ends.len(),
+                });
+            }
+            State::StartCell if self.record.ends.is_empty() => {}
+            State::AfterCr => {}
+            State::StartCell | State::Unquoted | State::QuoteInQuoted => {
+                self.end_cell();
+                on_record(&self.record);
+                self.record.clear();
+                self.state = State::StartCell;
+            }
+        }
+    }
+
+    /// One byte in the states that look at every byte.
+    fn step(
+        &mut self,
+        b: u8,
+        on_record: &mut dyn FnMut(&RawRecord) -> Flow,
+    ) -> Flow {
+        match self.state {
+            State::AfterCr if b == b'\n' => {
+                self.after_cr = false;
+                self.state = State::StartCell;
+                Flow::Continue
+            }
+            State::AfterCr | State::StartCell => {
+                if self.state == State::AfterCr {
+                    self.state = State::StartCell;
+                }
+                if self.record.ends.is_empty() && self.record.bytes.is_empty() {
+                    self.record.line = self.line;
+                }
+                if b == QUOTE {
+                    self.after_cr = false;
+                    self.quote_line = self.line;
+                    self.state = State::Quoted;
+                    Flow::Continue
+                } else if self.stops_unquoted[usize::from(b)] {
+                    self.end_of_cell(b, on_record)
+                } else {
+                    self.after_cr = false;
+                    self.record.bytes.push(b);
+                    self.state = State::Unquoted;
+                    Flow::Continue
+                }
+            }
+            State::QuoteInQuoted => {
+                if b == QUOTE {
+                    self.record.bytes.push(QUOTE);
+                    self.state = State::Quoted;
+                    Flow::Continue
+                } else if self.stops_unquoted[usize::from(b)] {
+                    self.end_of_cell(b, on_record)
+                } else {
+                    self.after_cr = false;
+                    self.record.bytes.push(b);
+                    self.state = State::Unquoted;
+                    Flow::Continue
+                }
+            }
+            State::Unquoted | State::Quoted => unreachable!("handled by the run loops"),
+        }
+    }
+
+    /// `b` is the delimiter, CR, LF or NUL, outside quotes.
+    fn end_of_cell(
+        &mut self,
+        b: u8,
+        on_record: &mut dyn FnMut(&RawRecord) -> Flow,
+    ) -> Flow {
+        if b == 0 {
+            self.stopped = Some(ParseEnd::Nul);
+            return Flow::Stop;
+        }
+        self.end_cell();
+        if b == self.delimiter {
+            self.after_cr = false;
+            self.state = State::StartCell;
+            return Flow::Continue;
+        }
+        self.count_line(b);
+        self.state = if b == b'\r' {
+            State::AfterCr
+        } else {
+            State::StartCell
+        };
+        let flow = on_record(&self.record);
+        self.record.clear();
+        flow
+    }
+
+    fn end_cell(&mut self) {
+        self.record.ends.push(self.record.bytes.len());
+    }
+
+    /// Counts CR, LF and CRLF as one line end each.
+    fn count_line(&mut self, b: u8) {
+        match b {
+            b'\r' => {
+                self.line += 1;
+                self.after_cr = true;
+            }
+            b'\n' => {
+                if !self.after_cr {
+                    self.line += 1;
+                }
+                self.after_cr = false;
+            }
+            _ => self.after_cr = false,
+        }
+    }
+}
+
+/// How many bytes at the start of `bytes` are not stop bytes.
+#[inline]
+fn run_length(bytes: &[u8], stops: &[bool; 256]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| stops[usize::from(b)])
+        .unwrap_or(bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parses `input` fed in chunks of `chunk` bytes; each record as
+    /// `(line, cells)`, and how the parse ended.
+    fn parse_chunked(
+        input: &[u8],
+        delimiter: u8,
+        chunk: usize,
+    ) -> (Vec<(u64, Vec<String>)>, Option<ParseEnd>) {
+        let mut parser = Parser::new(delimiter);
+        let mut records = Vec::new();
+        let mut collect = |r: &RawRecord| {
+            let cells = r
+                .cells()
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect();
+            records.push((r.line, cells));
+            Flow::Continue
+        };
+        for piece in input.chunks(chunk.max(1)) {
+            if parser.feed(piece, &mut collect) == Flow::Stop {
+                break;
+            }
+        }
+        parser.finish(&mut collect);
+        (records, parser.stopped())
+    }
+
+    fn parse(input: &str) -> Vec<Vec<String>> {
+        let (records, end) = parse_chunked(input.as_bytes(), b',', usize::MAX);
+        assert_eq!(end, None);
+        records.into_iter().map(|(_, cells)| cells).collect()
+    }
+
+    fn rows(rows: &[&[&str]]) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn plain_records_with_every_line_end() {
+        let want = rows(&[&["a", "b"], &["c", "d"]]);
+        assert_eq!(parse("a,b\r\nc,d\r\n"), want);
+        assert_eq!(parse("a,b\nc,d\n"), want);
+        assert_eq!(parse("a,b\rc,d\r"), want);
+        assert_eq!(parse("a,b\nc,d"), want);
+    }
+
+    #[test]
+    fn empty_lines_are_records_of_one_empty_cell() {
+        assert_eq!(
+            parse("a\r\n\r\nb\n\nc\r\rd"),
+            rows(&[&["a"], &[""], &["b"], &[""], &["c"], &[""], &["d"]])
+        );
+    }
+
+    #[test]
+    fn empty_cells_and_trailing_delimiters() {
+        assert_eq!(parse(",a,,\n"), rows(&[&["", "a", "", ""]]));
+        assert_eq!(parse("a,"), rows(&[&["a", ""]]));
+    }
+
+    #[test]
+    fn quoted_cells() {
+        assert_eq!(
+            parse("\"a,b\",\"say \"\"hi\"\"\",\"line\r\nbreak\"\n"),
+            rows(&[&["a,b", "say \"hi\"", "line\r\nbreak"]])
+        );
+        assert_eq!(parse("\"\",x"), rows(&[&["", "x"]]));
+    }
+
+    #[test]
+    fn quotes_inside_unquoted_cells_are_literal() {
+        assert_eq!(parse("O\"Brien,a\"b\"\n"), rows(&[&["O\"Brien", "a\"b\""]]));
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_kept() {
+        assert_eq!(parse("\"ab\"c,d"), rows(&[&["abc", "d"]]));
+    }
+
+    #[test]
+    fn other_delimiters() {
+        let (records, _) = parse_chunked(b"a;b\tc|d\n\"x;y\";z", b';', 3);
+        let cells: Vec<_> = records.into_iter().map(|(_, c)| c).collect();
+        assert_eq!(cells, rows(&[&["a", "b\tc|d"], &["x;y", "z"]]));
+    }
+
+    #[test]
+    fn records_know_their_first_line() {
+        let input = b"h\r\n\"multi\r\nline\"\r\nnext\n\nlast\rend";
+        let (records, _) = parse_chunked(input, b',', usize::MAX);
+        let lines: Vec<u64> = records.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, [1, 2, 4, 5, 6, 7]);
+    }
+
+    #[test]
+    fn every_chunking_gives_the_same_records() {
+        let input = b"First,Last\r\n\"Zo\xC3\xAB, \"\"Z\"\"\",\"O'Brien\r\nJr\"\r\n\r\nx,y\rz";
+        let (whole, end) = parse_chunked(input, b',', usize::MAX);
+        assert_eq!(end, None);
+        for chunk in 1..input.len() {
+            assert_eq!(parse_chunked(input, b',', chunk), (whole.clone(), None), "{chunk}");
+        }
+    }
+
+    #[test]
+    fn unclosed_quote_names_where_it_opened() {
+        let input = b"h1,h2\r\na,b\r\nc,\"open\r\nd,e\r\n";
+        for chunk in [1, 4, usize::MAX] {
+            let (records, end) = parse_chunked(input, b',', chunk);
+            assert_eq!(records.len(), 2);
+            assert_eq!(
+                end,
+                Some(ParseEnd::UnclosedQuote {
+                    record_line: 3,
+                    quote_line: 3,
+                    cell: 1
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn nul_stops_the_parser() {
+        for input in [&b"a,b\0c\n"[..], b"\"a\0\"", b"\0", b"a\r\0"] {
+            let (_, end) = parse_chunked(input, b',', 1);
+            assert_eq!(end, Some(ParseEnd::Nul), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn a_stop_from_the_consumer_stops_feeding() {
+        let mut parser = Parser::new(b',');
+        let mut seen = 0;
+        let flow = parser.feed(b"a\nb\nc\n", &mut |_| {
+            seen += 1;
+            Flow::Stop
+        });
+        assert_eq!(flow, Flow::Stop);
+        assert_eq!(seen, 1);
+    }
+}

@@ -1,0 +1,493 @@
+//! The outcome of a check: counts, file errors, warnings, every row error,
+//! the accepted users, and the error file.
+//!
+//! The rules that look across rows run here, once every row is known:
+//! an extension claimed by two users of the file, and one that belongs to
+//! an existing user of the location. (Duplicate emails were settled while
+//! the rows streamed in: the last row wins.)
+
+use crate::decode::Encoding;
+use crate::error::{ErrorCode, FileError, RowError, Warning};
+use crate::header::Columns;
+use crate::rules::{extension_number, prepare_cell};
+use crate::schema::Field;
+use crate::store::RowStore;
+use crate::user::User;
+use std::collections::{HashMap, HashSet};
+
+/// What the check keeps of each data row besides its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RowMeta {
+    pub(crate) row: u32,
+    /// The row's own cells broke a rule.
+    pub(crate) own_errors: bool,
+    pub(crate) email_valid: bool,
+    /// The extension as a number (valid extensions have no leading zero);
+    /// 0 when none or invalid.
+    pub(crate) extension: u32,
+    /// The later row (index) with the same email, which wins.
+    pub(crate) superseded_by: Option<u32>,
+}
+
+impl RowMeta {
+    pub(crate) fn new(row: u32) -> RowMeta {
+        RowMeta {
+            row,
+            own_errors: false,
+            email_valid: false,
+            extension: 0,
+            superseded_by: None,
+        }
+    }
+}
+
+/// A user who already exists in the location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ExistingUser {
+    pub email: String,
+    pub extension: Option<String>,
+    /// How messages name the user, e.g. "Ann Lee".
+    pub name: String,
+}
+
+impl ExistingUser {
+    pub fn new(email: &str, extension: Option<&str>, name: &str) -> ExistingUser {
+        ExistingUser {
+            email: email.to_string(),
+            extension: extension.map(str::to_string),
+            name: name.to_string(),
+        }
+    }
+}
+
+/// The location's users, as the location-dependent rules need them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Directory {
+    emails: HashSet<String>,
+    extension_owner: HashMap<u32, ExistingUser>,
+}
+
+impl Directory {
+    pub(crate) fn new(users: impl IntoIterator<Item = ExistingUser>) -> Directory {
+        let mut directory = Directory::default();
+        for mut user in users {
+            user.email = user.email.trim().to_ascii_lowercase();
+            directory.emails.insert(user.email.clone());
+            let extension = user
+                .extension
+                .as_deref()
+                .and_then(|e| crate::rules::check_extension(e.trim()).ok())
+                .map(extension_number);
+            if let Some(extension) = extension {
+                directory.extension_owner.insert(extension, user);
+            }
+        }
+        directory
+    }
+}
+
+/// Where a data row ended up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "status", rename_all = "snake_case"))]
+pub enum RowStatus {
+    Accepted,
+    Rejected,
+    /// A later row with the same email replaces this one.
+    Superseded { by_row: u32 },
+}
+
+/// The figures of a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Counts {
+    /// Data rows that are not blank.
+    pub rows: u32,
+    pub blank_rows: u32,
+    /// 0 whenever there is a file error.
+    pub accepted: u32,
+    pub rejected: u32,
+    pub superseded: u32,
+    /// Of the accepted: users the location does not have yet (all of them
+    /// when the check was not given the location's users).
+    pub new: u32,
+    /// Of the accepted: existing users of the location, to be updated.
+    pub updates: u32,
+}
+
+/// A user ready to import, with the row they came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptedUser {
+    pub row: u32,
+    pub user: User,
+}
+
+/// A row that is not imported because of its errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRow<'a> {
+    pub row: u32,
+    /// The row's cells as uploaded, one per header column.
+    pub cells: Vec<&'a str>,
+    pub errors: &'a [RowError],
+}
+
+/// A row replaced by a later row with the same email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupersededRow {
+    pub row: u32,
+    pub email: String,
+    pub by_row: u32,
+}
+
+/// What the checker hands over to become a report.
+pub(crate) struct Parts {
+    pub(crate) encoding: Encoding,
+    pub(crate) blank_rows: u32,
+    pub(crate) columns: Option<Columns>,
+    pub(crate) store: RowStore,
+    pub(crate) metas: Vec<RowMeta>,
+    pub(crate) errors: Vec<RowError>,
+    pub(crate) warnings: Vec<Warning>,
+    pub(crate) file_errors: Vec<FileError>,
+    pub(crate) directory: Option<Directory>,
+}
+
+/// The result of checking a file.
+///
+/// ```
+/// let file = "First Name,Last Name,Email,Extension\n\
+///             Ann,Lee,ann@example.com,2041\n\
+///             Bob,,bob@example.com,\n\
+///             Ann,Lee,ANN@example.com,2042\n";
+/// let report = user_import::check(file.as_bytes());
+/// let counts = report.counts();
+/// assert_eq!((counts.rows, counts.accepted, counts.rejected, counts.superseded), (3, 1, 1, 1));
+/// assert_eq!(report.errors()[0].message, "Last Name is required.");
+/// assert_eq!(report.warnings()[0].to_string(), "row 2 (ann@example.com) is replaced by row 4");
+/// let users: Vec<_> = report.accepted().collect();
+/// assert_eq!(users[0].user.extension.as_deref(), Some("2042"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Report {
+    encoding: Encoding,
+    columns: Option<Columns>,
+    store: RowStore,
+    metas: Vec<RowMeta>,
+    statuses: Vec<RowStatus>,
+    errors: Vec<RowError>,
+    warnings: Vec<Warning>,
+    file_errors: Vec<FileError>,
+    counts: Counts,
+}
+
+impl Report {
+    pub(crate) fn build(parts: Parts) -> Report {
+        let Parts {
+            encoding,
+            blank_rows,
+            columns,
+            store,
+            metas,
+            errors,
+            mut warnings,
+            file_errors,
+            directory,
+        } = parts;
+        let email_of = |index: usize| -> String {
+            match (metas[index].email_valid, columns.as_ref().and_then(|c| c.column_of(Field::Email))) {
+                (true, Some(column)) => prepare_cell(store.cell(index, column)).to_ascii_lowercase(),
+                _ => String::new(),
+            }
+        };
+
+        let mut cross = extension_conflicts(&metas, &email_of);
+        if let Some(directory) = &directory {
+            cross.extend(extensions_taken(&metas, directory, &email_of));
+        }
+        let mut rejected_by_cross = vec![false; metas.len()];
+        for (index, _) in &cross {
+            rejected_by_cross[*index] = true;
+        }
+
+        // The row that finally wins each email: a superseding row may be
+        // superseded in turn, and always by a later one.
+        let mut winner: Vec<Option<u32>> = vec![None; metas.len()];
+        for i in (0..metas.len()).rev() {
+            winner[i] = metas[i]
+                .superseded_by
+                .map(|by| winner[by as usize].unwrap_or(by));
+        }
+        let statuses: Vec<RowStatus> = metas
+            .iter()
+            .enumerate()
+            .map(|(i, meta)| match winner[i] {
+                Some(by) => RowStatus::Superseded {
+                    by_row: metas[by as usize].row,
+                },
+                None if meta.own_errors || rejected_by_cross[i] => RowStatus::Rejected,
+                None => RowStatus::Accepted,
+            })
+            .collect();
+
+        // Every error of the rows that still count, in file order.
+        let mut errors: Vec<RowError> = errors;
+        errors.extend(cross.into_iter().map(|(_, e)| e));
+        errors.sort_by_key(|e| e.row);
+        errors.retain(|e| {
+            index_of_row(&metas, e.row)
+                .is_some_and(|i| !matches!(statuses[i], RowStatus::Superseded { .. }))
+        });
+
+        for (i, status) in statuses.iter().enumerate() {
+            if let RowStatus::Superseded { by_row } = *status {
+                warnings.push(Warning::Superseded {
+                    row: metas[i].row,
+                    email: email_of(i),
+                    by_row,
+                });
+            }
+        }
+
+        let mut counts = Counts {
+            rows: metas.len() as u32,
+            blank_rows,
+            ..Counts::default()
+        };
+        for (i, status) in statuses.iter().enumerate() {
+            match status {
+                RowStatus::Accepted => {
+                    counts.accepted += 1;
+                    let known = directory
+                        .as_ref()
+                        .is_some_and(|d| d.emails.contains(&email_of(i)));
+                    if known {
+                        counts.updates += 1;
+                    } else {
+                        counts.new += 1;
+                    }
+                }
+                RowStatus::Rejected => counts.rejected += 1,
+                RowStatus::Superseded { .. } => counts.superseded += 1,
+            }
+        }
+        if !file_errors.is_empty() {
+            counts.accepted = 0;
+            counts.new = 0;
+            counts.updates = 0;
+        }
+
+        Report {
+            encoding,
+            columns,
+            store,
+            metas,
+            statuses,
+            errors,
+            warnings,
+            file_errors,
+            counts,
+        }
+    }
+
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// How the file's text was read.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Problems with the whole file; when there are any, nothing is accepted.
+    pub fn file_errors(&self) -> &[FileError] {
+        &self.file_errors
+    }
+
+    /// Encoding and unknown-column warnings first, then each superseded row.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Every error of every rejected row, in file order.
+    pub fn errors(&self) -> &[RowError] {
+        &self.errors
+    }
+
+    /// The errors of one row (by its spreadsheet row number).
+    pub fn errors_of(&self, row: u32) -> &[RowError] {
+        let start = self.errors.partition_point(|e| e.row < row);
+        let end = self.errors.partition_point(|e| e.row <= row);
+        &self.errors[start..end]
+    }
+
+    /// The uploaded header cells, as written; empty when there was none.
+    pub fn header(&self) -> &[String] {
+        self.columns.as_ref().map_or(&[], |c| &c.headers)
+    }
+
+    /// Every data row's number and status, in file order.
+    pub fn rows(&self) -> impl Iterator<Item = (u32, RowStatus)> + '_ {
+        self.metas.iter().zip(&self.statuses).map(|(m, s)| (m.row, *s))
+    }
+
+    /// The users to import, in file order; none when there is a file error.
+    pub fn accepted(&self) -> impl Iterator<Item = AcceptedUser> + '_ {
+        let columns = self.columns.as_ref().filter(|_| self.file_errors.is_empty());
+        self.indices_with(|s| matches!(s, RowStatus::Accepted))
+            .filter_map(move |i| {
+                let columns = columns?;
+                let cell = |field: Field| {
+                    columns
+                        .column_of(field)
+                        .map_or("", |c| self.store.cell(i, c))
+                };
+                // Accepted rows passed these very rules, so this succeeds.
+                let user = User::from_cells(cell).ok()?;
+                Some(AcceptedUser {
+                    row: self.metas[i].row,
+                    user,
+                })
+            })
+    }
+
+    /// The rows not imported because of their errors, in file order.
+    pub fn rejected(&self) -> impl Iterator<Item = RejectedRow<'_>> + '_ {
+        self.indices_with(|s| matches!(s, RowStatus::Rejected))
+            .map(move |i| {
+                let row = self.metas[i].row;
+                RejectedRow {
+                    row,
+                    cells: self.store.row(i).collect(),
+                    errors: self.errors_of(row),
+                }
+            })
+    }
+
+    /// The rows replaced by a later row with the same email.
+    pub fn superseded(&self) -> impl Iterator<Item = SupersededRow> + '_ {
+        self.warnings.iter().filter_map(|w| match w {
+            Warning::Superseded { row, email, by_row } => Some(SupersededRow {
+                row: *row,
+                email: email.clone(),
+                by_row: *by_row,
+            }),
+            _ => None,
+        })
+    }
+
+    /// The error file: the rejected rows, ready to fix in Excel and upload
+    /// again (see [`crate::error_file`]).
+    pub fn error_file(&self) -> Vec<u8> {
+        let Some(columns) = &self.columns else {
+            return crate::error_file::write(&[], std::iter::empty());
+        };
+        let headers: Vec<&str> = columns.kept.iter().map(|&i| columns.headers[i].as_str()).collect();
+        let rows = self.rejected().map(|r| {
+            let cells: Vec<&str> = columns.kept.iter().map(|&i| r.cells[i]).collect();
+            (r.row, cells, r.errors)
+        });
+        crate::error_file::write(&headers, rows)
+    }
+
+    fn indices_with(&self, keep: fn(&RowStatus) -> bool) -> impl Iterator<Item = usize> + '_ {
+        self.statuses
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| keep(s))
+            .map(|(i, _)| i)
+    }
+}
+
+fn index_of_row(metas: &[RowMeta], row: u32) -> Option<usize> {
+    metas.binary_search_by_key(&row, |m| m.row).ok()
+}
+
+/// How many other rows a duplicate-extension message names before "and N more".
+const NAMED_CLASHES: usize = 3;
+
+/// An extension given to two or more users of the file (rows that are not
+/// superseded, whatever their other errors): each such row is refused,
+/// naming the others.
+fn extension_conflicts(
+    metas: &[RowMeta],
+    email_of: &dyn Fn(usize) -> String,
+) -> Vec<(usize, RowError)> {
+    let mut claims: Vec<(u32, usize)> = metas
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.extension != 0 && m.superseded_by.is_none())
+        .map(|(i, m)| (m.extension, i))
+        .collect();
+    claims.sort_unstable();
+    let mut out = Vec::new();
+    for group in claims.chunk_by(|a, b| a.0 == b.0) {
+        if group.len() < 2 {
+            continue;
+        }
+        for &(extension, index) in group {
+            let others: Vec<String> = group
+                .iter()
+                .filter(|(_, i)| *i != index)
+                .take(NAMED_CLASHES)
+                .map(|&(_, i)| describe_row(metas[i].row, &email_of(i)))
+                .collect();
+            let more = group.len() - 1 - others.len();
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            out.push((
+                index,
+                RowError {
+                    row: metas[index].row,
+                    column: Some(Field::Extension.header().to_string()),
+                    code: ErrorCode::DuplicateExtension,
+                    message: format!(
+                        "Extension {extension} is also given to {}{more}; each user needs their own.",
+                        others.join(", ")
+                    ),
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// An extension that belongs to an existing user of the location under
+/// another email.
+fn extensions_taken(
+    metas: &[RowMeta],
+    directory: &Directory,
+    email_of: &dyn Fn(usize) -> String,
+) -> Vec<(usize, RowError)> {
+    metas
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.extension != 0 && m.superseded_by.is_none())
+        .filter_map(|(index, meta)| {
+            let owner = directory.extension_owner.get(&meta.extension)?;
+            if owner.email == email_of(index) {
+                return None;
+            }
+            Some((
+                index,
+                RowError {
+                    row: meta.row,
+                    column: Some(Field::Extension.header().to_string()),
+                    code: ErrorCode::ExtensionTaken,
+                    message: format!(
+                        "Extension {} belongs to {} ({}), an existing user of this location; \
+                         choose another or leave it empty.",
+                        meta.extension, owner.name, owner.email
+                    ),
+                },
+            ))
+        })
+        .collect()
+}
+
+fn describe_row(row: u32, email: &str) -> String {
+    if email.is_empty() {
+        format!("row {row}")
+    } else {
+        format!("row {row} ({email})")
+    }
+}

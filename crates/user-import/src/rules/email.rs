@@ -1,0 +1,220 @@
+//! Email addresses.
+//!
+//! "Letters" are the ASCII letters: addresses with other letters
+//! (`zoë@…`) are refused, because the mail and phone systems behind the
+//! portal do not all accept them. The message says which character it was.
+
+use crate::error::{quoted, ErrorCode, Problem};
+use std::borrow::Cow;
+
+const MAX_CHARS: usize = 254;
+const LOCAL_MAX: usize = 64;
+const LABEL_MAX: usize = 63;
+const LOCAL_SPECIALS: &[u8] = b".!#$%&'*+/=?^_`{|}~-";
+
+/// Checks an address and returns it lowercased (borrowed when it already
+/// is): the form in which emails are compared and stored.
+///
+/// ```
+/// use user_import::rules::normalize_email;
+/// assert_eq!(normalize_email("Ann@Example.com").unwrap(), "ann@example.com");
+/// assert!(normalize_email("ann@example").is_err());
+/// ```
+pub fn normalize_email(value: &str) -> Result<Cow<'_, str>, Problem> {
+    check(value).map_err(|why| {
+        Problem::new(
+            ErrorCode::InvalidEmail,
+            format!("Email {} is not a valid address: {why}", quoted(value)),
+        )
+    })?;
+    if value.bytes().any(|b| b.is_ascii_uppercase()) {
+        Ok(Cow::Owned(value.to_ascii_lowercase()))
+    } else {
+        Ok(Cow::Borrowed(value))
+    }
+}
+
+/// Why `value` is not an address, in words that end the message.
+fn check(value: &str) -> Result<(), String> {
+    if value.chars().count() > MAX_CHARS {
+        return Err(format!("it is longer than {MAX_CHARS} characters."));
+    }
+    let (local, domain) = match value.split_once('@') {
+        None => return Err("it has no @.".to_string()),
+        Some((_, rest)) if rest.contains('@') => {
+            let n = value.matches('@').count();
+            return Err(format!("it has {n} @ signs; an address has exactly one."));
+        }
+        Some(parts) => parts,
+    };
+    check_local(local)?;
+    check_domain(domain)
+}
+
+fn check_local(local: &str) -> Result<(), String> {
+    if local.is_empty() {
+        return Err("there is nothing before the @.".to_string());
+    }
+    if local.len() > LOCAL_MAX {
+        return Err(format!(
+            "the part before the @ is longer than {LOCAL_MAX} characters."
+        ));
+    }
+    if let Some(c) = local
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || c.is_ascii() && LOCAL_SPECIALS.contains(&(c as u8))))
+    {
+        return Err(format!("it contains {}, which an address cannot contain.", describe(c)));
+    }
+    if local.starts_with('.') || local.ends_with('.') {
+        return Err("the part before the @ cannot start or end with a dot.".to_string());
+    }
+    if local.contains("..") {
+        return Err("it has two dots in a row.".to_string());
+    }
+    Ok(())
+}
+
+fn check_domain(domain: &str) -> Result<(), String> {
+    if domain.is_empty() {
+        return Err("there is nothing after the @.".to_string());
+    }
+    if let Some(c) = domain
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
+    {
+        return Err(format!("it contains {}, which an address cannot contain.", describe(c)));
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return Err(format!(
+            "the domain \"{domain}\" needs a dot and an ending, as in example.com."
+        ));
+    }
+    for label in &labels {
+        if label.is_empty() {
+            return Err("the domain has an empty part (two dots in a row, or a dot at an end).".to_string());
+        }
+        if label.len() > LABEL_MAX {
+            return Err(format!(
+                "a part of the domain is longer than {LABEL_MAX} characters."
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!(
+                "the domain part \"{label}\" cannot start or end with a hyphen."
+            ));
+        }
+    }
+    let last = labels[labels.len() - 1];
+    if last.len() < 2 || !last.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(format!(
+            "the domain ends in \".{last}\", which is not a domain ending (such as .com)."
+        ));
+    }
+    Ok(())
+}
+
+fn describe(c: char) -> String {
+    match c {
+        ' ' => "a space".to_string(),
+        c if c.is_whitespace() || c.is_control() => format!("the character U+{:04X}", u32::from(c)),
+        c => format!("'{c}'"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn why(value: &str) -> String {
+        let p = normalize_email(value).unwrap_err();
+        assert_eq!(p.code, ErrorCode::InvalidEmail);
+        let prefix = format!("Email {} is not a valid address: ", quoted(value));
+        p.message.strip_prefix(&prefix).expect(&p.message).to_string()
+    }
+
+    #[test]
+    fn valid_addresses_are_lowercased() {
+        let cases = [
+            ("zoe.obrien@example.com", "zoe.obrien@example.com"),
+            ("Zoe.OBrien@Example.COM", "zoe.obrien@example.com"),
+            ("o'brien+voice@sub-1.example.co.uk", "o'brien+voice@sub-1.example.co.uk"),
+            ("a!#$%&'*+/=?^_`{|}~-z@x.io", "a!#$%&'*+/=?^_`{|}~-z@x.io"),
+            ("1@2.ab", "1@2.ab"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalize_email(input).unwrap(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn lowercase_input_is_not_copied() {
+        assert!(matches!(normalize_email("a@b.co").unwrap(), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn at_signs() {
+        assert_eq!(why("ann.example.com"), "it has no @.");
+        assert_eq!(why("ann@@example.com"), "it has 2 @ signs; an address has exactly one.");
+        assert_eq!(why("@example.com"), "there is nothing before the @.");
+        assert_eq!(why("ann@"), "there is nothing after the @.");
+    }
+
+    #[test]
+    fn local_part_rules() {
+        assert_eq!(
+            why(&format!("{}@example.com", "a".repeat(65))),
+            "the part before the @ is longer than 64 characters."
+        );
+        assert!(normalize_email(&format!("{}@example.com", "a".repeat(64))).is_ok());
+        assert_eq!(why(".ann@example.com"), "the part before the @ cannot start or end with a dot.");
+        assert_eq!(why("ann.@example.com"), "the part before the @ cannot start or end with a dot.");
+        assert_eq!(why("an..n@example.com"), "it has two dots in a row.");
+        assert_eq!(why("ann lee@example.com"), "it contains a space, which an address cannot contain.");
+        assert_eq!(why("zoë@example.com"), "it contains 'ë', which an address cannot contain.");
+        assert_eq!(why("a(b)@example.com"), "it contains '(', which an address cannot contain.");
+    }
+
+    #[test]
+    fn domain_rules() {
+        assert_eq!(
+            why("ann@example"),
+            "the domain \"example\" needs a dot and an ending, as in example.com."
+        );
+        assert_eq!(
+            why("ann@example..com"),
+            "the domain has an empty part (two dots in a row, or a dot at an end)."
+        );
+        assert_eq!(
+            why("ann@example.com."),
+            "the domain has an empty part (two dots in a row, or a dot at an end)."
+        );
+        assert_eq!(
+            why("ann@-example.com"),
+            "the domain part \"-example\" cannot start or end with a hyphen."
+        );
+        assert_eq!(
+            why(&format!("ann@{}.com", "a".repeat(64))),
+            "a part of the domain is longer than 63 characters."
+        );
+        assert!(normalize_email(&format!("ann@{}.com", "a".repeat(63))).is_ok());
+        assert_eq!(
+            why("ann@example.c"),
+            "the domain ends in \".c\", which is not a domain ending (such as .com)."
+        );
+        assert_eq!(
+            why("ann@example.c0m"),
+            "the domain ends in \".c0m\", which is not a domain ending (such as .com)."
+        );
+        assert_eq!(why("ann@exa_mple.com"), "it contains '_', which an address cannot contain.");
+    }
+
+    #[test]
+    fn at_most_254_characters() {
+        let label = "a".repeat(60);
+        let long = format!("{}@{label}.{label}.{label}.{label}.com", "b".repeat(10));
+        assert!(long.len() > 254);
+        assert_eq!(why(&long), "it is longer than 254 characters.");
+    }
+}

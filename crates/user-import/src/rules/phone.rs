@@ -1,0 +1,173 @@
+//! Mobile numbers, stored as E.164 (`+` and 8–15 digits).
+
+use crate::error::{quoted, ErrorCode, Problem};
+
+const EXAMPLE: &str = "+44 20 7946 0958";
+
+/// Normalizes a mobile number to E.164.
+///
+/// Spaces, `-`, `.`, `(` and `)` are removed; then a number with `+` keeps
+/// its 8–15 digits, ten digits starting 2–9 are North American (`+1`), and
+/// eleven digits starting with 1 get back the `+` that Excel dropped.
+/// Anything else must be written with its country code.
+///
+/// ```
+/// use user_import::rules::normalize_phone;
+/// assert_eq!(normalize_phone("+44 20 7946 0958").unwrap(), "+442079460958");
+/// assert_eq!(normalize_phone("415.555.0132").unwrap(), "+14155550132");
+/// assert_eq!(normalize_phone("14155550132").unwrap(), "+14155550132");
+/// assert!(normalize_phone("020 7946 0958").is_err());
+/// ```
+pub fn normalize_phone(value: &str) -> Result<String, Problem> {
+    let fail = |why: String| {
+        Err(Problem::new(
+            ErrorCode::InvalidMobileNumber,
+            format!("Mobile Number {} {why}", quoted(value)),
+        ))
+    };
+    if looks_like_excel_scientific(value) {
+        return fail(
+            "was turned into a number by Excel and has lost digits. Format the column as Text, \
+             type the numbers again with their country code, and export again."
+                .to_string(),
+        );
+    }
+    let compact: String = value
+        .chars()
+        .filter(|&c| !(c.is_whitespace() || matches!(c, '-' | '.' | '(' | ')')))
+        .collect();
+    let (plus, digits) = match compact.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, compact.as_str()),
+    };
+    if let Some(c) = digits.chars().find(|c| !c.is_ascii_digit()) {
+        return fail(format!(
+            "contains '{c}'; write only the number, with its country code, such as {EXAMPLE}."
+        ));
+    }
+    if plus {
+        if digits.starts_with('0') {
+            return fail(format!(
+                "has a country code starting with 0; write it as + and the country code, such as {EXAMPLE}."
+            ));
+        }
+        if !(8..=15).contains(&digits.len()) {
+            return fail(format!(
+                "has {} digits after the +; a number with its country code has 8 to 15, such as {EXAMPLE}.",
+                digits.len()
+            ));
+        }
+        return Ok(format!("+{digits}"));
+    }
+    let first = digits.as_bytes().first().copied();
+    match (digits.len(), first) {
+        (10, Some(b'2'..=b'9')) => Ok(format!("+1{digits}")),
+        (11, Some(b'1')) => Ok(format!("+{digits}")),
+        _ if digits.starts_with("00") && digits.len() > 2 => fail(format!(
+            "starts with 00; write the country code after a + instead, such as +{} for this number.",
+            &digits[2..]
+        )),
+        _ => fail(format!(
+            "needs its country code; write it with + and the country code, such as {EXAMPLE}."
+        )),
+    }
+}
+
+/// `4.42079E+11`: what Excel writes for a long number in a General column.
+fn looks_like_excel_scientific(value: &str) -> bool {
+    let Some((mantissa, exponent)) = value.split_once(['E', 'e']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            !int.is_empty() && !frac.is_empty() && (int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
+        }
+        None => !mantissa.is_empty() && mantissa.bytes().all(|b| b.is_ascii_digit()),
+    };
+    mantissa_ok && !exponent.is_empty() && exponent.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(value: &str) -> String {
+        normalize_phone(value).unwrap()
+    }
+
+    fn why(value: &str) -> String {
+        let p = normalize_phone(value).unwrap_err();
+        assert_eq!(p.code, ErrorCode::InvalidMobileNumber);
+        p.message
+            .strip_prefix(&format!("Mobile Number {} ", quoted(value)))
+            .expect(&p.message)
+            .to_string()
+    }
+
+    #[test]
+    fn international_numbers_keep_their_digits() {
+        assert_eq!(ok("+44 20 7946 0958"), "+442079460958");
+        assert_eq!(ok("+1 (415) 555-0132"), "+14155550132");
+        assert_eq!(ok("+49.30.1234.5678"), "+493012345678");
+        assert_eq!(ok("+12345678"), "+12345678");
+        assert_eq!(ok("+123456789012345"), "+123456789012345");
+        assert_eq!(ok("+44\u{a0}20\u{a0}7946\u{a0}0958"), "+442079460958");
+    }
+
+    #[test]
+    fn north_american_numbers_get_plus_one() {
+        assert_eq!(ok("(415) 555-0132"), "+14155550132");
+        assert_eq!(ok("4155550132"), "+14155550132");
+        assert_eq!(ok("1-415-555-0132"), "+14155550132");
+        assert_eq!(ok("14155550132"), "+14155550132");
+    }
+
+    #[test]
+    fn numbers_without_country_code_are_refused_with_an_example() {
+        for value in ["020 7946 0958", "0155550132", "555-0132", "123456789012"] {
+            assert_eq!(
+                why(value),
+                "needs its country code; write it with + and the country code, such as +44 20 7946 0958.",
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn double_zero_prefix_is_explained() {
+        assert_eq!(
+            why("0044 20 7946 0958"),
+            "starts with 00; write the country code after a + instead, such as +442079460958 for this number."
+        );
+    }
+
+    #[test]
+    fn plus_numbers_need_8_to_15_digits_not_starting_with_0() {
+        assert_eq!(
+            why("+1234567"),
+            "has 7 digits after the +; a number with its country code has 8 to 15, such as +44 20 7946 0958."
+        );
+        assert!(why("+1234567890123456").starts_with("has 16 digits"));
+        assert!(why("+0 20 7946 0958").starts_with("has a country code starting with 0"));
+        assert!(why("+").starts_with("has 0 digits"));
+    }
+
+    #[test]
+    fn letters_and_extensions_are_named() {
+        assert_eq!(
+            why("+1 415 555 0132 x12"),
+            "contains 'x'; write only the number, with its country code, such as +44 20 7946 0958."
+        );
+        assert!(why("++44 20 7946 0958").starts_with("contains '+'"));
+        assert!(why("n/a").starts_with("contains 'n'"));
+    }
+
+    #[test]
+    fn excel_scientific_notation_is_explained() {
+        assert!(why("4.42079E+11").starts_with("was turned into a number by Excel"));
+        assert!(why("4E+11").starts_with("was turned into a number by Excel"));
+        assert!(!looks_like_excel_scientific("+44 20 7946 0958"));
+        assert!(!looks_like_excel_scientific("E+11"));
+    }
+}

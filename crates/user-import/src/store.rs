@@ -1,0 +1,190 @@
+//! The rows of a file kept compactly: all cell text in one arena, so a
+//! million rows cost a handful of allocations, not millions.
+
+/// The cells of every data row, `width` cells a row (the header's width:
+/// short rows are padded with empty cells; the cells past the header are
+/// only looked at while the row is checked).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RowStore {
+    text: String,
+    /// End of each cell in `text`; cell `k` starts where cell `k - 1` ends.
+    ends: Vec<u32>,
+    width: usize,
+}
+
+impl RowStore {
+    pub(crate) fn new(width: usize) -> RowStore {
+        RowStore {
+            width,
+            ..RowStore::default()
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len().checked_div(self.width).unwrap_or(0)
+    }
+
+    /// Appends a row of exactly `width` cells.
+    pub(crate) fn push<'a>(&mut self, cells: impl Iterator<Item = &'a str>) {
+        let before = self.ends.len();
+        for cell in cells.take(self.width) {
+            self.text.push_str(cell);
+            self.ends.push(self.end());
+        }
+        while self.ends.len() < before + self.width {
+            self.ends.push(self.end());
+        }
+    }
+
+    fn end(&self) -> u32 {
+        // The file is at most 256 MiB and decoding at most triples it, so
+        // offsets fit in 32 bits; saturate rather than wrap if a caller
+        // raised the limits past that.
+        u32::try_from(self.text.len()).unwrap_or(u32::MAX)
+    }
+
+    pub(crate) fn cell(&self, row: usize, column: usize) -> &str {
+        let k = row * self.width + column;
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        self.text.get(start..self.ends[k] as usize).unwrap_or("")
+    }
+
+    pub(crate) fn row(&self, row: usize) -> impl Iterator<Item = &str> {
+        (0..self.width).map(move |c| self.cell(row, c))
+    }
+}
+
+/// Which row holds each email, for "the last row wins" in one pass.
+///
+/// Keys are 64-bit hashes of the lowercased email, so the index allocates
+/// nothing per row; a hash match is confirmed against the stored email, and
+/// the astronomically rare true collision falls back to an exact map.
+#[derive(Debug, Default)]
+pub(crate) struct EmailIndex {
+    by_hash: std::collections::HashMap<u64, u32, BuildIdentity>,
+    collisions: std::collections::HashMap<Box<str>, u32>,
+}
+
+impl EmailIndex {
+    /// Records that row `index` holds `email` (lowercased) and returns the
+    /// row that held it before, if any. `email_of` gives the lowercased
+    /// email of an earlier row.
+    pub(crate) fn claim<'s>(
+        &mut self,
+        email: &str,
+        index: u32,
+        email_of: impl Fn(u32) -> std::borrow::Cow<'s, str>,
+    ) -> Option<u32> {
+        use std::collections::hash_map::Entry;
+        match self.by_hash.entry(hash_bytes(email.as_bytes())) {
+            Entry::Vacant(slot) => {
+                slot.insert(index);
+                None
+            }
+            Entry::Occupied(mut slot) => {
+                if email_of(*slot.get()) == email {
+                    Some(slot.insert(index))
+                } else {
+                    self.collisions.insert(email.into(), index)
+                }
+            }
+        }
+    }
+}
+
+/// A fast 64-bit hash for short keys (FxHash's mixing, 8 bytes at a time).
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        h = mix(h, u64::from_le_bytes(word));
+    }
+    let mut tail = [0; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    // A final avalanche so the map's low bits depend on every byte.
+    let h = mix(h, u64::from_le_bytes(tail));
+    (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (h >> 32)
+}
+
+/// The keys are hashes already.
+#[derive(Debug, Default, Clone, Copy)]
+struct BuildIdentity;
+
+impl std::hash::BuildHasher for BuildIdentity {
+    type Hasher = IdentityHasher;
+    fn build_hasher(&self) -> IdentityHasher {
+        IdentityHasher(0)
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are hashed; fold anything else in anyway.
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    #[test]
+    fn rows_are_padded_and_cut_to_the_width() {
+        let mut store = RowStore::new(3);
+        store.push(["a", "b"].into_iter());
+        store.push(["c", "d", "e", "f"].into_iter());
+        store.push(["", "é", ""].into_iter());
+        assert_eq!(store.len(), 3);
+        assert_eq!(store.row(0).collect::<Vec<_>>(), ["a", "b", ""]);
+        assert_eq!(store.row(1).collect::<Vec<_>>(), ["c", "d", "e"]);
+        assert_eq!(store.cell(2, 1), "é");
+    }
+
+    #[test]
+    fn the_index_returns_the_previous_holder() {
+        let emails = ["ann@x.io", "bob@x.io", "ann@x.io", "ann@x.io"];
+        let mut index = EmailIndex::default();
+        let of = |i: u32| Cow::Borrowed(emails[i as usize]);
+        let previous: Vec<Option<u32>> = emails
+            .iter()
+            .enumerate()
+            .map(|(i, e)| index.claim(e, i as u32, of))
+            .collect();
+        assert_eq!(previous, [None, None, Some(0), Some(2)]);
+    }
+
+    #[test]
+    fn hash_collisions_fall_back_to_exact_keys() {
+        // Force a "collision" by giving the index a stored email that differs
+        // from the one whose hash it holds.
+        let mut index = EmailIndex::default();
+        index.by_hash.insert(hash_bytes(b"b@x.io"), 0);
+        let of = |_: u32| Cow::Borrowed("a@x.io");
+        assert_eq!(index.claim("b@x.io", 1, of), None);
+        assert_eq!(index.claim("b@x.io", 2, of), Some(1));
+    }
+
+    #[test]
+    fn hash_depends_on_every_byte_and_the_length() {
+        assert_ne!(hash_bytes(b"a@x.io"), hash_bytes(b"b@x.io"));
+        assert_ne!(hash_bytes(b"a"), hash_bytes(b"a\0"));
+        assert_ne!(hash_bytes(b"12345678a"), hash_bytes(b"12345678b"));
+    }
+}

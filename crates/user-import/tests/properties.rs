@@ -1,0 +1,97 @@
+//! Untrusted bytes: whatever arrives, the check never panics, always ends,
+//! and its figures add up; feeding in chunks never changes the outcome.
+
+mod common;
+use common::*;
+use proptest::prelude::*;
+
+/// Bytes that look like CSV often enough to reach every rule.
+fn csv_like() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(b",".to_vec()),
+        Just(b";".to_vec()),
+        Just(b"\"".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\r".to_vec()),
+        Just(b"@".to_vec()),
+        Just(b"ann@example.com".to_vec()),
+        Just(b"2041".to_vec()),
+        Just(b"+44 20 7946 0958".to_vec()),
+        Just("Zoë".as_bytes().to_vec()),
+        Just(b"'=".to_vec()),
+        Just(b"\xE9".to_vec()),
+        Just(b"\xEF\xBB\xBF".to_vec()),
+        Just(b"\xFF\xFE".to_vec()),
+        Just(b"sep=;".to_vec()),
+        Just(b"\0".to_vec()),
+        prop::collection::vec(any::<u8>(), 0..4),
+        "[A-Za-z ]{0,6}".prop_map(String::into_bytes),
+    ];
+    prop::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
+}
+
+fn with_header(body: Vec<u8>) -> Vec<u8> {
+    [format!("{HEADER}\r\n").into_bytes(), body].concat()
+}
+
+fn assert_invariants(report: &user_import::Report) {
+    let c = report.counts();
+    if report.file_errors().is_empty() {
+        assert_eq!(c.accepted + c.rejected + c.superseded, c.rows);
+    } else {
+        assert_eq!(c.accepted, 0);
+        assert_eq!(report.accepted().count(), 0);
+    }
+    assert_eq!(c.new + c.updates, c.accepted);
+    assert_eq!(report.rejected().count() as u32, c.rejected);
+    // Every rejected row has a reason; errors are in file order.
+    assert!(report.rejected().all(|r| !r.errors.is_empty()));
+    assert!(report.errors().windows(2).all(|w| w[0].row <= w[1].row));
+    let _ = report.error_file();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        assert_invariants(&user_import::check(&bytes));
+    }
+
+    #[test]
+    fn csv_like_bytes_keep_the_invariants(body in csv_like()) {
+        assert_invariants(&user_import::check(&body));
+        assert_invariants(&user_import::check(&with_header(body)));
+    }
+
+    #[test]
+    fn chunking_never_changes_the_outcome(body in csv_like(), chunk in 1usize..17) {
+        let bytes = with_header(body);
+        let whole = user_import::check(&bytes);
+        let chunked = check_chunked(&bytes, chunk);
+        prop_assert_eq!(errors(&chunked), errors(&whole));
+        prop_assert_eq!(file_errors(&chunked), file_errors(&whole));
+        prop_assert_eq!(warnings(&chunked), warnings(&whole));
+        prop_assert_eq!(counts(&chunked), counts(&whole));
+        prop_assert_eq!(chunked.error_file(), whole.error_file());
+    }
+
+    #[test]
+    fn accepted_users_pass_the_rules_again(body in csv_like()) {
+        let report = user_import::check(&with_header(body));
+        for accepted in report.accepted() {
+            let u = accepted.user;
+            let input = user_import::UserInput {
+                first_name: Some(u.first_name.clone()),
+                last_name: Some(u.last_name.clone()),
+                email: Some(u.email.clone()),
+                extension: u.extension.clone(),
+                mobile_number: u.mobile_number.clone(),
+                job_title: u.job_title.clone(),
+                department: u.department.clone(),
+            };
+            prop_assert_eq!(input.validate().unwrap(), u, "normalizing is idempotent");
+        }
+    }
+}
