@@ -5,8 +5,14 @@ use std::time::Instant;
 use user_import::sample::{generate, SampleOptions};
 
 fn main() {
-    let rows: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
-    let file = generate(&SampleOptions { rows, ..SampleOptions::default() });
+    let rows: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    let file = generate(&SampleOptions {
+        rows,
+        ..SampleOptions::default()
+    });
     println!("{} rows, {:.1} MB", rows, file.len() as f64 / 1e6);
     for _ in 0..5 {
         let start = Instant::now();

@@ -130,28 +130,46 @@ impl CellDecoder {
     /// becomes U+FFFD, which the rules then refuse in that cell: the file
     /// is damaged there and guessing would store a wrong name.
     pub(crate) fn decode_into(&mut self, cell: &[u8], out: &mut String) -> bool {
-        if let Ok(text) = std::str::from_utf8(cell) {
-            if self.decided.is_none() && !cell.is_ascii() {
-                self.decided = Some(Encoding::Utf8);
-            }
-            out.push_str(text);
+        if self.decided == Some(Encoding::Windows1252) {
+            push_windows_1252(cell, out);
             return false;
         }
-        match self.decided {
-            Some(Encoding::Windows1252) => {
-                push_windows_1252(cell, out);
+        match std::str::from_utf8(cell) {
+            Ok(text) => {
+                if self.decided.is_none() && !cell.is_ascii() {
+                    self.decided = Some(Encoding::Utf8);
+                }
+                out.push_str(text);
                 false
             }
-            None => {
+            Err(_) if self.decided.is_none() => {
                 self.decided = Some(Encoding::Windows1252);
                 push_windows_1252(cell, out);
                 true
             }
-            Some(_) => {
+            Err(_) => {
                 out.push_str(&String::from_utf8_lossy(cell));
                 false
             }
         }
+    }
+
+    /// Appends a whole record's bytes in one go when they are valid UTF-8
+    /// and the file is not Windows-1252: then every cell keeps its length,
+    /// so the caller's cell boundaries stay right. Returns false (appending
+    /// nothing) when the record must be decoded cell by cell.
+    pub(crate) fn decode_unchanged_into(&mut self, bytes: &[u8], out: &mut String) -> bool {
+        if self.decided == Some(Encoding::Windows1252) {
+            return false;
+        }
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return false;
+        };
+        if self.decided.is_none() && !bytes.is_ascii() {
+            self.decided = Some(Encoding::Utf8);
+        }
+        out.push_str(text);
+        true
     }
 }
 
@@ -231,7 +249,10 @@ impl Utf16Decoder {
         if let Some(high) = self.high_surrogate.take() {
             if (0xDC00..=0xDFFF).contains(&unit) {
                 let c = 0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
-                push_char(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER), out);
+                push_char(
+                    char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER),
+                    out,
+                );
                 return;
             }
             push_char(char::REPLACEMENT_CHARACTER, out);
@@ -290,15 +311,24 @@ mod tests {
 
     #[test]
     fn sniffs_spreadsheets_and_binaries() {
-        assert_eq!(sniff(b"PK\x03\x04\x14\0\x06\0"), Sniff::NotText(NotText::Xlsx));
+        assert_eq!(
+            sniff(b"PK\x03\x04\x14\0\x06\0"),
+            Sniff::NotText(NotText::Xlsx)
+        );
         assert_eq!(
             sniff(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"),
             Sniff::NotText(NotText::Xls)
         );
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n"), Sniff::NotText(NotText::Binary));
         assert_eq!(sniff(b"%PDF-1.7"), Sniff::NotText(NotText::Binary));
-        assert_eq!(sniff(b"F\0i\0r\0s\0"), Sniff::NotText(NotText::Utf16WithoutBom));
-        assert_eq!(sniff(b"\0F\0i\0r\0s"), Sniff::NotText(NotText::Utf16WithoutBom));
+        assert_eq!(
+            sniff(b"F\0i\0r\0s\0"),
+            Sniff::NotText(NotText::Utf16WithoutBom)
+        );
+        assert_eq!(
+            sniff(b"\0F\0i\0r\0s"),
+            Sniff::NotText(NotText::Utf16WithoutBom)
+        );
     }
 
     #[test]
@@ -320,6 +350,29 @@ mod tests {
         assert!(!decoder.decode_into(b"\x80 \x93quoted\x94 \x9F", &mut out));
         assert_eq!(out, "Zoë€ “quoted” Ÿ");
         assert_eq!(decoder.encoding(), Some(Encoding::Windows1252));
+    }
+
+    #[test]
+    fn once_windows_1252_every_cell_is_read_as_such() {
+        let mut decoder = CellDecoder::new(None);
+        let mut out = String::new();
+        assert!(decoder.decode_into(b"\xE9", &mut out));
+        // Valid UTF-8 by accident: still Windows-1252 in this file.
+        assert!(!decoder.decode_into(b"\xC3\xA9", &mut out));
+        assert_eq!(out, "é\u{c3}©");
+        assert!(!decoder.decode_unchanged_into(b"abc", &mut out));
+    }
+
+    #[test]
+    fn whole_records_are_copied_when_they_are_utf8() {
+        let mut decoder = CellDecoder::new(None);
+        let mut out = String::new();
+        assert!(decoder.decode_unchanged_into(b"Ann,Lee", &mut out));
+        assert_eq!(decoder.encoding(), None);
+        assert!(decoder.decode_unchanged_into("Zoë".as_bytes(), &mut out));
+        assert_eq!(decoder.encoding(), Some(Encoding::Utf8));
+        assert!(!decoder.decode_unchanged_into(b"Zo\xEB", &mut out));
+        assert_eq!(out, "Ann,LeeZoë");
     }
 
     #[test]

@@ -84,7 +84,9 @@ pub enum FileError {
     Empty,
     /// A header row and nothing below it but blank rows.
     NoDataRows,
-    NotText { what: NotText },
+    NotText {
+        what: NotText,
+    },
     /// Required columns missing from the header.
     MissingColumns {
         missing: Vec<Field>,
@@ -102,10 +104,16 @@ pub enum FileError {
         line: u64,
         column: String,
     },
-    TooManyRows { limit: u32 },
-    TooLarge { limit_bytes: u64 },
+    TooManyRows {
+        limit: u32,
+    },
+    TooLarge {
+        limit_bytes: u64,
+    },
     /// The header line runs on past any sensible length.
-    HeaderTooLong { limit_bytes: usize },
+    HeaderTooLong {
+        limit_bytes: usize,
+    },
 }
 
 impl fmt::Display for FileError {
@@ -200,7 +208,11 @@ pub enum Warning {
     /// Columns the template does not have; their cells are ignored.
     UnknownColumns { headers: Vec<String> },
     /// An earlier row with the same email, replaced by a later one.
-    Superseded { row: u32, email: String, by_row: u32 },
+    Superseded {
+        row: u32,
+        email: String,
+        by_row: u32,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -286,7 +298,9 @@ mod tests {
             missing: vec![Field::Email],
             found: vec![],
         };
-        assert!(e.to_string().starts_with("The required column Email is missing. The header row is empty."));
+        assert!(e
+            .to_string()
+            .starts_with("The required column Email is missing. The header row is empty."));
     }
 
     #[test]
@@ -296,7 +310,10 @@ mod tests {
             email: "ann@example.com".into(),
             by_row: 9,
         };
-        assert_eq!(w.to_string(), "row 4 (ann@example.com) is replaced by row 9");
+        assert_eq!(
+            w.to_string(),
+            "row 4 (ann@example.com) is replaced by row 9"
+        );
     }
 
     #[test]
@@ -313,7 +330,9 @@ mod tests {
 
     #[test]
     fn xlsx_gets_the_save_as_csv_hint() {
-        let e = FileError::NotText { what: NotText::Xlsx };
+        let e = FileError::NotText {
+            what: NotText::Xlsx,
+        };
         assert!(e.to_string().contains("Save As"));
         assert!(e.to_string().contains("not a CSV file"));
     }

@@ -112,7 +112,10 @@ mod tests {
 
     #[test]
     fn header_rows_and_errors_with_crlf() {
-        let errors = [error(3, "Email is required."), error(3, "Extension \"9\" is bad.")];
+        let errors = [
+            error(3, "Email is required."),
+            error(3, "Extension \"9\" is bad."),
+        ];
         let out = write(
             &["First Name", "Email"],
             [(3, vec!["Ann", ""], &errors[..])].into_iter(),
@@ -128,9 +131,17 @@ mod tests {
         let mut out = Vec::new();
         write_line(
             &mut out,
-            &["a,b".into(), "say \"hi\"".into(), "two\nlines".into(), " plain ".into()],
+            &[
+                "a,b".into(),
+                "say \"hi\"".into(),
+                "two\nlines".into(),
+                " plain ".into(),
+            ],
         );
-        assert_eq!(out, b"\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\", plain \r\n");
+        assert_eq!(
+            out,
+            b"\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\", plain \r\n"
+        );
     }
 
     #[test]

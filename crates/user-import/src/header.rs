@@ -10,6 +10,8 @@ pub(crate) struct Columns {
     pub(crate) headers: Vec<String>,
     /// For each field (in [`Field::ALL`] order), its column, if present.
     pub(crate) field_at: [Option<usize>; 7],
+    /// For each column, the field it holds, if any.
+    pub(crate) fields: Vec<Option<Field>>,
     /// The columns an error file repeats: all but the `Row` and `Errors`
     /// columns an earlier error file added.
     pub(crate) kept: Vec<usize>,
@@ -27,9 +29,7 @@ impl Columns {
 
     /// The field at column `index`, if any.
     pub(crate) fn field_of(&self, index: usize) -> Option<Field> {
-        Field::ALL
-            .into_iter()
-            .find(|&f| self.column_of(f) == Some(index))
+        self.fields.get(index).copied().flatten()
     }
 
     /// How messages name column `index`: the field's template name, else
@@ -92,10 +92,17 @@ pub(crate) fn map_header(headers: Vec<String>) -> Result<(Columns, Option<Warnin
         return Err(FileError::MissingColumns { missing, found });
     }
     let warning = (!unknown.is_empty()).then_some(Warning::UnknownColumns { headers: unknown });
+    let mut fields = vec![None; headers.len()];
+    for field in Field::ALL {
+        if let Some(column) = field_at[field as usize] {
+            fields[column] = Some(field);
+        }
+    }
     Ok((
         Columns {
             headers,
             field_at,
+            fields,
             kept,
         },
         warning,
@@ -167,7 +174,14 @@ mod tests {
     #[test]
     fn unknown_columns_warn_and_error_file_columns_are_silent() {
         let (columns, warning) = map_header(headers(&[
-            "Row", "First Name", "Last Name", "Email", "Office", "Errors", "", "Badge",
+            "Row",
+            "First Name",
+            "Last Name",
+            "Email",
+            "Office",
+            "Errors",
+            "",
+            "Badge",
         ]))
         .unwrap();
         assert_eq!(

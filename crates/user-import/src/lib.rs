@@ -47,7 +47,9 @@ pub use checker::{Checker, CheckerBuilder, Limits, Progress};
 pub use decode::{Encoding, NotText};
 pub use error::{ErrorCode, FileError, Problem, RowError, Warning};
 pub use error_file::error_file_name;
-pub use report::{AcceptedUser, Counts, ExistingUser, RejectedRow, Report, RowStatus, SupersededRow};
+pub use report::{
+    AcceptedUser, Counts, ExistingUser, RejectedRow, Report, RowStatus, SupersededRow,
+};
 pub use schema::{
     guidelines, template_csv, Field, FieldSpec, Guidelines, CELL_MAX_CHARS, NAME_MAX_CHARS,
     TEMPLATE_FILE_NAME, TEXT_MAX_CHARS,
@@ -58,7 +60,9 @@ pub use user::{FieldProblem, User, UserInput};
 /// location (the location-dependent extension rule needs
 /// [`CheckerBuilder::existing_users`]).
 pub fn check(bytes: &[u8]) -> Report {
-    let mut checker = Checker::new();
+    let mut checker = Checker::builder()
+        .expected_bytes(bytes.len() as u64)
+        .build();
     checker.feed(bytes);
     checker.finish()
 }

@@ -31,6 +31,16 @@ impl RawRecord {
         &self.bytes[start..self.ends[i]]
     }
 
+    /// Every cell's bytes, one after another.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Where each cell ends in [`bytes`](RawRecord::bytes).
+    pub(crate) fn ends(&self) -> &[usize] {
+        &self.ends
+    }
+
     pub(crate) fn cells(&self) -> impl Iterator<Item = &[u8]> {
         (0..self.len()).map(|i| self.cell(i))
     }
@@ -218,11 +228,7 @@ impl Parser {
     }
 
     /// One byte in the states that look at every byte.
-    fn step(
-        &mut self,
-        b: u8,
-        on_record: &mut dyn FnMut(&RawRecord) -> Flow,
-    ) -> Flow {
+    fn step(&mut self, b: u8, on_record: &mut dyn FnMut(&RawRecord) -> Flow) -> Flow {
         match self.state {
             State::AfterCr if b == b'\n' => {
                 self.after_cr = false;
@@ -269,11 +275,7 @@ impl Parser {
     }
 
     /// `b` is the delimiter, CR, LF or NUL, outside quotes.
-    fn end_of_cell(
-        &mut self,
-        b: u8,
-        on_record: &mut dyn FnMut(&RawRecord) -> Flow,
-    ) -> Flow {
+    fn end_of_cell(&mut self, b: u8, on_record: &mut dyn FnMut(&RawRecord) -> Flow) -> Flow {
         if b == 0 {
             self.stopped = Some(ParseEnd::Nul);
             return Flow::Stop;
@@ -431,7 +433,11 @@ mod tests {
         let (whole, end) = parse_chunked(input, b',', usize::MAX);
         assert_eq!(end, None);
         for chunk in 1..input.len() {
-            assert_eq!(parse_chunked(input, b',', chunk), (whole.clone(), None), "{chunk}");
+            assert_eq!(
+                parse_chunked(input, b',', chunk),
+                (whole.clone(), None),
+                "{chunk}"
+            );
         }
     }
 

@@ -95,7 +95,9 @@ pub enum RowStatus {
     Accepted,
     Rejected,
     /// A later row with the same email replaces this one.
-    Superseded { by_row: u32 },
+    Superseded {
+        by_row: u32,
+    },
 }
 
 /// The figures of a check.
@@ -195,8 +197,13 @@ impl Report {
             directory,
         } = parts;
         let email_of = |index: usize| -> String {
-            match (metas[index].email_valid, columns.as_ref().and_then(|c| c.column_of(Field::Email))) {
-                (true, Some(column)) => prepare_cell(store.cell(index, column)).to_ascii_lowercase(),
+            match (
+                metas[index].email_valid,
+                columns.as_ref().and_then(|c| c.column_of(Field::Email)),
+            ) {
+                (true, Some(column)) => {
+                    prepare_cell(store.cell(index, column)).to_ascii_lowercase()
+                }
                 _ => String::new(),
             }
         };
@@ -328,12 +335,18 @@ impl Report {
 
     /// Every data row's number and status, in file order.
     pub fn rows(&self) -> impl Iterator<Item = (u32, RowStatus)> + '_ {
-        self.metas.iter().zip(&self.statuses).map(|(m, s)| (m.row, *s))
+        self.metas
+            .iter()
+            .zip(&self.statuses)
+            .map(|(m, s)| (m.row, *s))
     }
 
     /// The users to import, in file order; none when there is a file error.
     pub fn accepted(&self) -> impl Iterator<Item = AcceptedUser> + '_ {
-        let columns = self.columns.as_ref().filter(|_| self.file_errors.is_empty());
+        let columns = self
+            .columns
+            .as_ref()
+            .filter(|_| self.file_errors.is_empty());
         self.indices_with(|s| matches!(s, RowStatus::Accepted))
             .filter_map(move |i| {
                 let columns = columns?;
@@ -382,7 +395,11 @@ impl Report {
         let Some(columns) = &self.columns else {
             return crate::error_file::write(&[], std::iter::empty());
         };
-        let headers: Vec<&str> = columns.kept.iter().map(|&i| columns.headers[i].as_str()).collect();
+        let headers: Vec<&str> = columns
+            .kept
+            .iter()
+            .map(|&i| columns.headers[i].as_str())
+            .collect();
         let rows = self.rejected().map(|r| {
             let cells: Vec<&str> = columns.kept.iter().map(|&i| r.cells[i]).collect();
             (r.row, cells, r.errors)
@@ -433,7 +450,11 @@ fn extension_conflicts(
                 .map(|&(_, i)| describe_row(metas[i].row, &email_of(i)))
                 .collect();
             let more = group.len() - 1 - others.len();
-            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
             out.push((
                 index,
                 RowError {

@@ -37,13 +37,48 @@ impl Default for SampleOptions {
 }
 
 const FIRST: &[&str] = &[
-    "Zoë", "Ann", "Björn", "José", "Siobhán", "François", "Łukasz", "Mary-Jane", "Ólafur", "Chloé",
-    "Dmitri", "Aoife", "Jürgen", "Renée", "Nuño", "Kai", "Amélie", "Seán", "Ingrid", "Mateo",
+    "Zoë",
+    "Ann",
+    "Björn",
+    "José",
+    "Siobhán",
+    "François",
+    "Łukasz",
+    "Mary-Jane",
+    "Ólafur",
+    "Chloé",
+    "Dmitri",
+    "Aoife",
+    "Jürgen",
+    "Renée",
+    "Nuño",
+    "Kai",
+    "Amélie",
+    "Seán",
+    "Ingrid",
+    "Mateo",
 ];
 const LAST: &[&str] = &[
-    "O'Brien", "Müller", "García", "D'Angelo", "Nguyễn", "Smith", "Ångström", "Dubois",
-    "O'Connor", "Kowalski", "Jensen", "Martín", "Van der Berg", "Ó Súilleabháin", "Lee",
-    "Fernández", "Schröder", "MacLeod", "Rossi", "Novák",
+    "O'Brien",
+    "Müller",
+    "García",
+    "D'Angelo",
+    "Nguyễn",
+    "Smith",
+    "Ångström",
+    "Dubois",
+    "O'Connor",
+    "Kowalski",
+    "Jensen",
+    "Martín",
+    "Van der Berg",
+    "Ó Súilleabháin",
+    "Lee",
+    "Fernández",
+    "Schröder",
+    "MacLeod",
+    "Rossi",
+    "Novák",
 ];
 const TITLES: &[&str] = &[
     "Account Manager",
@@ -55,7 +90,15 @@ const TITLES: &[&str] = &[
     "Analyst",
     "Receptionist",
 ];
-const DEPARTMENTS: &[&str] = &["Sales", "Support", "R&D", "Finance", "Sales, EMEA", "Operations", "HR"];
+const DEPARTMENTS: &[&str] = &[
+    "Sales",
+    "Support",
+    "R&D",
+    "Finance",
+    "Sales, EMEA",
+    "Operations",
+    "HR",
+];
 const DOMAINS: &[&str] = &["example.com", "example.co.uk"];
 
 /// A file in the template's columns, CRLF line ends, UTF-8 without BOM.
@@ -73,7 +116,10 @@ pub fn generate(options: &SampleOptions) -> Vec<u8> {
         let duplicate = i > 10 && rng.below(1000) < options.duplicate_per_mille as usize;
         let email_id = if duplicate { rng.below(i) } else { i };
         let domain = DOMAINS[email_id % 2];
-        let email = format!("user{email_id}.{}@{domain}", ascii_slug(LAST[email_id % LAST.len()]));
+        let email = format!(
+            "user{email_id}.{}@{domain}",
+            ascii_slug(LAST[email_id % LAST.len()])
+        );
         let extension = if i % 2 == 0 {
             (100_000 + i / 2).to_string()
         } else {

@@ -251,7 +251,7 @@ pub(crate) fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(d);
@@ -272,7 +272,13 @@ mod tests {
 
     #[test]
     fn header_matching_ignores_case_spaces_and_punctuation() {
-        for text in ["first_name", "FIRST NAME", "FirstName", "first-name", " First.Name "] {
+        for text in [
+            "first_name",
+            "FIRST NAME",
+            "FirstName",
+            "first-name",
+            " First.Name ",
+        ] {
             assert_eq!(Field::from_header(text), Some(Field::FirstName), "{text}");
         }
     }
@@ -281,7 +287,10 @@ mod tests {
     fn every_alias_of_the_spec_matches() {
         let cases = [
             (Field::FirstName, &["first", "given name", "fname"][..]),
-            (Field::LastName, &["last", "surname", "family name", "lname"]),
+            (
+                Field::LastName,
+                &["last", "surname", "family name", "lname"],
+            ),
             (Field::Email, &["email address", "e-mail", "mail", "EMAIL"]),
             (Field::Extension, &["ext", "extension number", "Ext."]),
             (
@@ -321,7 +330,10 @@ mod tests {
             "Every user needs First Name, Last Name and Email; the other columns may be left empty."
         );
         assert!(g.notes.iter().any(|n| n.contains("the last row wins")));
-        assert!(g.notes.iter().any(|n| n.contains("1,000,000 rows and 256 MB")));
+        assert!(g
+            .notes
+            .iter()
+            .any(|n| n.contains("1,000,000 rows and 256 MB")));
         assert_eq!(g.columns.iter().filter(|c| c.required).count(), 3);
     }
 

@@ -13,10 +13,14 @@ pub(crate) struct RowStore {
 }
 
 impl RowStore {
-    pub(crate) fn new(width: usize) -> RowStore {
+    /// A store sized for a file of `bytes` bytes (cells take about the
+    /// file's size; a cell end, 4 bytes, is needed for about every 12).
+    pub(crate) fn with_capacity(width: usize, bytes: u64) -> RowStore {
+        let bytes = usize::try_from(bytes).unwrap_or(0);
         RowStore {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(bytes / 12),
             width,
-            ..RowStore::default()
         }
     }
 
@@ -147,7 +151,7 @@ mod tests {
 
     #[test]
     fn rows_are_padded_and_cut_to_the_width() {
-        let mut store = RowStore::new(3);
+        let mut store = RowStore::with_capacity(3, 0);
         store.push(["a", "b"].into_iter());
         store.push(["c", "d", "e", "f"].into_iter());
         store.push(["", "é", ""].into_iter());

@@ -13,13 +13,25 @@ pub struct User {
     pub first_name: String,
     pub last_name: String,
     pub email: String,
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub extension: Option<String>,
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub mobile_number: Option<String>,
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub job_title: Option<String>,
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub department: Option<String>,
 }
 
@@ -82,7 +94,9 @@ impl UserInput {
 impl User {
     /// Builds a user from raw cells (`cell` gives the cell of each column,
     /// `""` where there is none); every problem is reported.
-    pub(crate) fn from_cells<'a>(cell: impl Fn(Field) -> &'a str) -> Result<User, Vec<FieldProblem>> {
+    pub(crate) fn from_cells<'a>(
+        cell: impl Fn(Field) -> &'a str,
+    ) -> Result<User, Vec<FieldProblem>> {
         let mut user = User::default();
         let mut problems = Vec::new();
         for field in Field::ALL {

@@ -22,18 +22,31 @@ fn a_million_rows_is_allowed_and_one_more_is_not() {
         checker.feed(chunk);
     }
     let report = checker.finish();
-    assert!(report.file_errors().is_empty(), "{:?}", report.file_errors());
+    assert!(
+        report.file_errors().is_empty(),
+        "{:?}",
+        report.file_errors()
+    );
     let c = report.counts();
     assert_eq!(c.rows, 1_000_000);
     assert_eq!(c.accepted + c.rejected + c.superseded, c.rows);
-    assert!(c.rejected > 15_000 && c.rejected < 25_000, "about 2% bad: {c:?}");
-    assert!(c.superseded > 5_000 && c.superseded < 15_000, "about 1% duplicates: {c:?}");
+    assert!(
+        c.rejected > 15_000 && c.rejected < 25_000,
+        "about 2% bad: {c:?}"
+    );
+    assert!(
+        c.superseded > 5_000 && c.superseded < 15_000,
+        "about 1% duplicates: {c:?}"
+    );
 
     let mut checker = Checker::new();
     for chunk in file.chunks(1 << 20) {
         checker.feed(chunk);
     }
     let report = checker.finish();
-    assert_eq!(report.file_errors(), [FileError::TooManyRows { limit: 1_000_000 }]);
+    assert_eq!(
+        report.file_errors(),
+        [FileError::TooManyRows { limit: 1_000_000 }]
+    );
     assert_eq!(report.counts().accepted, 0);
 }

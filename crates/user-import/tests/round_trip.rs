@@ -34,9 +34,10 @@ fn a_corrected_error_file_imports_cleanly() {
     let report = check(UPLOAD);
     let error_file = String::from_utf8(report.error_file()).unwrap();
     // What a person does in Excel: fix the cells, keep everything else.
-    let corrected = error_file
-        .replace("3,Bob,,", "3,Bob,Stone,")
-        .replace("cy@example,020 7946 0958", "cy@example.com,+44 20 7946 0958");
+    let corrected = error_file.replace("3,Bob,,", "3,Bob,Stone,").replace(
+        "cy@example,020 7946 0958",
+        "cy@example.com,+44 20 7946 0958",
+    );
     let again = check(&corrected);
     assert!(again.file_errors().is_empty());
     assert!(again.warnings().is_empty(), "{:?}", warnings(&again));
@@ -44,7 +45,11 @@ fn a_corrected_error_file_imports_cleanly() {
     assert_eq!(counts(&again), (2, 0, 2, 0, 0));
     let users: Vec<_> = again.accepted().map(|u| u.user).collect();
     assert_eq!(users[0].mobile_number.as_deref(), Some("+14155550132"));
-    assert_eq!(users[0].job_title.as_deref(), Some("-lead-"), "the guard is gone");
+    assert_eq!(
+        users[0].job_title.as_deref(),
+        Some("-lead-"),
+        "the guard is gone"
+    );
     assert_eq!(users[0].department.as_deref(), Some("@home"));
     assert_eq!(users[1].job_title.as_deref(), Some("Sales \"Pro\""));
 }
@@ -65,7 +70,10 @@ fn an_uncorrected_error_file_gives_the_same_errors_and_the_same_file() {
             .map(|l| l.split_once(',').map_or(l, |(_, rest)| rest).to_string())
             .collect()
     };
-    assert_eq!(strip_rows(again.error_file()), strip_rows(report.error_file()));
+    assert_eq!(
+        strip_rows(again.error_file()),
+        strip_rows(report.error_file())
+    );
 }
 
 #[test]

@@ -5,12 +5,23 @@ mod common;
 use common::*;
 use user_import::{Checker, Encoding, FileError, NotText};
 
-const ROWS: &[&str] = &["Zoë,O'Brien,zoe@example.com,2041,,,", "Łukasz,Nowak,lukasz@example.com,,,,"];
+const ROWS: &[&str] = &[
+    "Zoë,O'Brien,zoe@example.com,2041,,,",
+    "Łukasz,Nowak,lukasz@example.com,,,,",
+];
 
 fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
-    let mut out = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+    let mut out = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
     for unit in text.encode_utf16() {
-        out.extend(if big_endian { unit.to_be_bytes() } else { unit.to_le_bytes() });
+        out.extend(if big_endian {
+            unit.to_be_bytes()
+        } else {
+            unit.to_le_bytes()
+        });
     }
     out
 }
@@ -22,12 +33,19 @@ fn names(report: &user_import::Report) -> Vec<String> {
 #[test]
 fn utf8_with_and_without_bom() {
     let text = file(ROWS);
-    for bytes in [text.as_bytes().to_vec(), [b"\xEF\xBB\xBF", text.as_bytes()].concat()] {
+    for bytes in [
+        text.as_bytes().to_vec(),
+        [b"\xEF\xBB\xBF", text.as_bytes()].concat(),
+    ] {
         let report = user_import::check(&bytes);
         assert_eq!(names(&report), ["Zoë", "Łukasz"]);
         assert_eq!(report.encoding(), Encoding::Utf8);
         assert!(report.warnings().is_empty());
-        assert_eq!(report.header()[0], "First Name", "the BOM is not part of the header");
+        assert_eq!(
+            report.header()[0],
+            "First Name",
+            "the BOM is not part of the header"
+        );
     }
 }
 
@@ -90,7 +108,10 @@ fn excel_sep_line_is_honoured_and_skipped() {
     let report = check(text);
     assert_eq!(counts(&report), (2, 0, 1, 1, 0));
     assert_eq!(report.header()[0], "First Name");
-    assert_eq!(report.accepted().next().unwrap().user.job_title.unwrap(), "Sales, EMEA");
+    assert_eq!(
+        report.accepted().next().unwrap().user.job_title.unwrap(),
+        "Sales, EMEA"
+    );
     // Rows are numbered as the spreadsheet shows them: the sep line is hidden.
     assert_eq!(report.errors()[0].row, 3);
 }
@@ -139,7 +160,9 @@ fn an_unclosed_quote_is_named_where_it_opens() {
             }]
         );
         assert_eq!(report.counts().accepted, 0);
-        assert!(file_errors(&report)[0].starts_with("Row 3 (line 3): a quote opens in the Job Title cell and is never closed"));
+        assert!(file_errors(&report)[0].starts_with(
+            "Row 3 (line 3): a quote opens in the Job Title cell and is never closed"
+        ));
     }
 }
 
@@ -147,23 +170,34 @@ fn an_unclosed_quote_is_named_where_it_opens() {
 fn a_stray_quote_that_swallows_rows_is_hinted() {
     let mut lines = vec!["Ann,Lee,ann@example.com,,,\"Sales".to_string()];
     for i in 0..40 {
-        lines.push(format!("User{i},Long-Name-To-Fill-The-Cell,user{i}@example.com,,,,"));
+        lines.push(format!(
+            "User{i},Long-Name-To-Fill-The-Cell,user{i}@example.com,,,,"
+        ));
     }
     lines.push("closing\",".to_string());
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
     let report = check(&file(&refs));
     let message = &report.errors()[0].message;
     assert!(message.starts_with("Job Title has 2,"), "{message}");
-    assert!(message.contains("a quote is probably missing or extra"), "{message}");
+    assert!(
+        message.contains("a quote is probably missing or extra"),
+        "{message}"
+    );
 }
 
 #[test]
 fn xlsx_and_binary_files_are_not_csv() {
     let cases: [(&[u8], NotText); 5] = [
-        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00rest-of-zip", NotText::Xlsx),
+        (
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00rest-of-zip",
+            NotText::Xlsx,
+        ),
         (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00", NotText::Xls),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", NotText::Binary),
-        (b"First Name,Last Name,Email\r\nA\x00B,C,d@e.fg\r\n", NotText::Binary),
+        (
+            b"First Name,Last Name,Email\r\nA\x00B,C,d@e.fg\r\n",
+            NotText::Binary,
+        ),
         (b"F\x00i\x00r\x00s\x00t\x00", NotText::Utf16WithoutBom),
     ];
     for (bytes, what) in cases {
@@ -181,7 +215,11 @@ fn empty_files_and_files_without_users() {
         let report = check(text);
         assert_eq!(report.file_errors(), [FileError::Empty], "{text:?}");
     }
-    for text in [HEADER.to_string(), format!("{HEADER}\r\n"), format!("{HEADER}\r\n,,,,,,\r\n\r\n")] {
+    for text in [
+        HEADER.to_string(),
+        format!("{HEADER}\r\n"),
+        format!("{HEADER}\r\n,,,,,,\r\n\r\n"),
+    ] {
         let report = check(&text);
         assert_eq!(report.file_errors(), [FileError::NoDataRows], "{text:?}");
     }
@@ -203,7 +241,11 @@ fn a_file_without_a_line_end_is_read_whole() {
 fn leading_blank_lines_before_the_header_are_skipped_but_counted_as_rows() {
     let text = format!("\r\n,,,\r\n{}", file(&["Ann,,ann@example.com,,,,"]));
     let report = check(&text);
-    assert_eq!(report.errors()[0].row, 4, "the header is on spreadsheet row 3");
+    assert_eq!(
+        report.errors()[0].row,
+        4,
+        "the header is on spreadsheet row 3"
+    );
 }
 
 #[test]
@@ -226,7 +268,10 @@ fn byte_limit_is_a_file_error_that_states_it() {
         checker.feed(chunk);
     }
     let report = checker.finish();
-    assert_eq!(report.file_errors(), [FileError::TooLarge { limit_bytes: 100 }]);
+    assert_eq!(
+        report.file_errors(),
+        [FileError::TooLarge { limit_bytes: 100 }]
+    );
     let default = FileError::TooLarge {
         limit_bytes: user_import::Limits::default().max_bytes,
     };
@@ -242,7 +287,10 @@ fn a_header_line_that_never_ends_is_refused() {
     }
     assert!(checker.is_stopped());
     let report = checker.finish();
-    assert!(matches!(report.file_errors(), [FileError::HeaderTooLong { .. }]));
+    assert!(matches!(
+        report.file_errors(),
+        [FileError::HeaderTooLong { .. }]
+    ));
 }
 
 #[test]

@@ -19,7 +19,13 @@ fn rows_are_numbered_as_the_spreadsheet_shows_them() {
 
 #[test]
 fn blank_rows_are_skipped_and_counted() {
-    let report = check(&file(&[",,,,,,", "  , ,\t,,,,", "", "Ann,Lee,ann@example.com,,,,", ",,,"]));
+    let report = check(&file(&[
+        ",,,,,,",
+        "  , ,\t,,,,",
+        "",
+        "Ann,Lee,ann@example.com,,,,",
+        ",,,",
+    ]));
     assert_eq!(counts(&report), (1, 4, 1, 0, 0));
     assert!(report.errors().is_empty());
 }
@@ -65,7 +71,9 @@ fn extra_cells_are_ignored_when_empty_and_an_error_otherwise() {
 
 #[test]
 fn the_formula_guard_is_removed_on_import() {
-    let report = check(&file(&["'=Ann,'-Lee,ann@example.com,,'+44 20 7946 0958,'=Boss,"]));
+    let report = check(&file(&[
+        "'=Ann,'-Lee,ann@example.com,,'+44 20 7946 0958,'=Boss,",
+    ]));
     assert_eq!(counts(&report).2, 1, "{:?}", errors(&report));
     let user = report.accepted().next().unwrap().user;
     assert_eq!(user.first_name, "=Ann");
@@ -86,7 +94,9 @@ fn a_long_cell_is_an_error_for_that_cell_not_a_crash() {
     );
     let report = check(&file(&[&format!("Ann,Lee,ann@example.com,,,,,{long}")]));
     assert!(
-        report.errors()[0].message.starts_with("This row has 8 cells but the header has 7; the extra value \"xxxx"),
+        report.errors()[0]
+            .message
+            .starts_with("This row has 8 cells but the header has 7; the extra value \"xxxx"),
         "cells past the header are extra cells, quoted short"
     );
     let report = check(&format!(
@@ -95,15 +105,25 @@ fn a_long_cell_is_an_error_for_that_cell_not_a_crash() {
     assert_eq!(
         errors(&report),
         [
-            (2, Some("Notes".into()), "Notes has 5,000 characters; a cell may have at most 1,000.".into()),
-            (3, Some("First Name".into()), "First Name has 5,000 characters; a cell may have at most 1,000.".into()),
+            (
+                2,
+                Some("Notes".into()),
+                "Notes has 5,000 characters; a cell may have at most 1,000.".into()
+            ),
+            (
+                3,
+                Some("First Name".into()),
+                "First Name has 5,000 characters; a cell may have at most 1,000.".into()
+            ),
         ]
     );
 }
 
 #[test]
 fn values_are_normalized() {
-    let report = check(&file(&[" Zoë , O'Brien ,ZOE@Example.COM, 2041 ,(415) 555-0132, Boss ,  "]));
+    let report = check(&file(&[
+        " Zoë , O'Brien ,ZOE@Example.COM, 2041 ,(415) 555-0132, Boss ,  ",
+    ]));
     let user = report.accepted().next().unwrap();
     assert_eq!(user.row, 2);
     assert_eq!(user.user.first_name, "Zoë");
@@ -119,7 +139,13 @@ fn values_are_normalized() {
 fn every_error_of_a_row_is_reported_in_column_order() {
     let report = check(&file(&["<Ann>,,ann@,0,123,,"]));
     let columns: Vec<Option<String>> = report.errors().iter().map(|e| e.column.clone()).collect();
-    let names = ["First Name", "Last Name", "Email", "Extension", "Mobile Number"];
+    let names = [
+        "First Name",
+        "Last Name",
+        "Email",
+        "Extension",
+        "Mobile Number",
+    ];
     assert_eq!(columns, names.map(|n| Some(n.to_string())));
 }
 
@@ -128,8 +154,20 @@ fn headers_match_aliases_in_any_order_and_unknown_ones_warn() {
     let text = "Surname,E-Mail,given name,Cell,Office,Row,Errors\r\nLee,ann@example.com,Ann,4155550132,HQ,7,old\r\n";
     let report = check(text);
     assert_eq!(counts(&report), (1, 0, 1, 0, 0));
-    assert_eq!(warnings(&report), ["The column \"Office\" is not part of the template and is ignored."]);
-    assert_eq!(report.accepted().next().unwrap().user.mobile_number.as_deref(), Some("+14155550132"));
+    assert_eq!(
+        warnings(&report),
+        ["The column \"Office\" is not part of the template and is ignored."]
+    );
+    assert_eq!(
+        report
+            .accepted()
+            .next()
+            .unwrap()
+            .user
+            .mobile_number
+            .as_deref(),
+        Some("+14155550132")
+    );
 }
 
 #[test]
@@ -142,7 +180,10 @@ fn missing_and_duplicate_columns_refuse_the_file() {
           \"Mail\", \"Phone\". Nothing was imported; start from the template's header row."]
     );
     let report = check("First Name,Last Name,Email,Surname\r\nAnn,Lee,ann@example.com,Lee\r\n");
-    assert!(matches!(report.file_errors(), [FileError::DuplicateColumns { .. }]));
+    assert!(matches!(
+        report.file_errors(),
+        [FileError::DuplicateColumns { .. }]
+    ));
     assert_eq!(report.counts().accepted, 0);
 }
 
@@ -162,7 +203,10 @@ fn the_last_row_wins_and_earlier_rows_are_superseded() {
             "row 4 (ann@example.com) is replaced by row 5",
         ]
     );
-    let ann = report.accepted().find(|u| u.user.email == "ann@example.com").unwrap();
+    let ann = report
+        .accepted()
+        .find(|u| u.user.email == "ann@example.com")
+        .unwrap();
     assert_eq!((ann.row, ann.user.last_name.as_str()), (5, "New"));
     let statuses: Vec<RowStatus> = report.rows().map(|(_, s)| s).collect();
     assert_eq!(
@@ -183,15 +227,29 @@ fn the_last_row_wins_even_when_it_has_errors() {
         "Ann,,ann@example.com,,,,",
     ]));
     assert_eq!(counts(&report), (2, 0, 0, 1, 1));
-    assert_eq!(errors(&report), [(3, Some("Last Name".into()), "Last Name is required.".into())]);
-    assert_eq!(report.accepted().count(), 0, "the earlier row is not imported either");
+    assert_eq!(
+        errors(&report),
+        [(3, Some("Last Name".into()), "Last Name is required.".into())]
+    );
+    assert_eq!(
+        report.accepted().count(),
+        0,
+        "the earlier row is not imported either"
+    );
     let error_file = String::from_utf8(report.error_file()).unwrap();
-    assert_eq!(error_file.lines().count(), 2, "only the winning row: {error_file}");
+    assert_eq!(
+        error_file.lines().count(),
+        2,
+        "only the winning row: {error_file}"
+    );
 }
 
 #[test]
 fn superseded_rows_with_errors_leave_no_errors_behind() {
-    let report = check(&file(&["Ann,,ann@example.com,0,,,", "Ann,Lee,ann@example.com,,,,"]));
+    let report = check(&file(&[
+        "Ann,,ann@example.com,0,,,",
+        "Ann,Lee,ann@example.com,,,,",
+    ]));
     assert_eq!(counts(&report), (2, 0, 1, 0, 1));
     assert!(report.errors().is_empty());
     assert_eq!(report.rejected().count(), 0);
@@ -199,7 +257,10 @@ fn superseded_rows_with_errors_leave_no_errors_behind() {
 
 #[test]
 fn only_valid_emails_take_part_in_duplicates() {
-    let report = check(&file(&["Ann,Lee,not-an-email,,,,", "Bob,Lee,not-an-email,,,,"]));
+    let report = check(&file(&[
+        "Ann,Lee,not-an-email,,,,",
+        "Bob,Lee,not-an-email,,,,",
+    ]));
     assert_eq!(counts(&report), (2, 0, 0, 2, 0));
 }
 
@@ -232,7 +293,9 @@ fn a_superseded_row_does_not_claim_its_extension() {
 
 #[test]
 fn many_claims_of_one_extension_name_a_few_and_count_the_rest() {
-    let lines: Vec<String> = (0..6).map(|i| format!("U{i},Lee,u{i}@example.com,2041,,,")).collect();
+    let lines: Vec<String> = (0..6)
+        .map(|i| format!("U{i},Lee,u{i}@example.com,2041,,,"))
+        .collect();
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
     let report = check(&file(&refs));
     assert_eq!(report.counts().rejected, 6);

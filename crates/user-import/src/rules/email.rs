@@ -36,14 +36,16 @@ pub fn normalize_email(value: &str) -> Result<Cow<'_, str>, Problem> {
 
 /// Why `value` is not an address, in words that end the message.
 fn check(value: &str) -> Result<(), String> {
-    if value.chars().count() > MAX_CHARS {
+    if value.len() > MAX_CHARS && value.chars().count() > MAX_CHARS {
         return Err(format!("it is longer than {MAX_CHARS} characters."));
     }
+    let at_signs = value.bytes().filter(|&b| b == b'@').count();
     let (local, domain) = match value.split_once('@') {
         None => return Err("it has no @.".to_string()),
-        Some((_, rest)) if rest.contains('@') => {
-            let n = value.matches('@').count();
-            return Err(format!("it has {n} @ signs; an address has exactly one."));
+        Some(_) if at_signs > 1 => {
+            return Err(format!(
+                "it has {at_signs} @ signs; an address has exactly one."
+            ));
         }
         Some(parts) => parts,
     };
@@ -60,16 +62,18 @@ fn check_local(local: &str) -> Result<(), String> {
             "the part before the @ is longer than {LOCAL_MAX} characters."
         ));
     }
-    if let Some(c) = local
-        .chars()
-        .find(|&c| !(c.is_ascii_alphanumeric() || c.is_ascii() && LOCAL_SPECIALS.contains(&(c as u8))))
-    {
-        return Err(format!("it contains {}, which an address cannot contain.", describe(c)));
+    if let Some(c) = local.chars().find(|&c| {
+        !(c.is_ascii_alphanumeric() || c.is_ascii() && LOCAL_SPECIALS.contains(&(c as u8)))
+    }) {
+        return Err(format!(
+            "it contains {}, which an address cannot contain.",
+            describe(c)
+        ));
     }
     if local.starts_with('.') || local.ends_with('.') {
         return Err("the part before the @ cannot start or end with a dot.".to_string());
     }
-    if local.contains("..") {
+    if local.as_bytes().windows(2).any(|pair| pair == b"..") {
         return Err("it has two dots in a row.".to_string());
     }
     Ok(())
@@ -83,17 +87,20 @@ fn check_domain(domain: &str) -> Result<(), String> {
         .chars()
         .find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
     {
-        return Err(format!("it contains {}, which an address cannot contain.", describe(c)));
-    }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
         return Err(format!(
-            "the domain \"{domain}\" needs a dot and an ending, as in example.com."
+            "it contains {}, which an address cannot contain.",
+            describe(c)
         ));
     }
-    for label in &labels {
+    let mut labels = 0;
+    let mut last = "";
+    for label in domain.split('.') {
+        labels += 1;
+        last = label;
         if label.is_empty() {
-            return Err("the domain has an empty part (two dots in a row, or a dot at an end).".to_string());
+            return Err(
+                "the domain has an empty part (two dots in a row, or a dot at an end).".to_string(),
+            );
         }
         if label.len() > LABEL_MAX {
             return Err(format!(
@@ -106,7 +113,11 @@ fn check_domain(domain: &str) -> Result<(), String> {
             ));
         }
     }
-    let last = labels[labels.len() - 1];
+    if labels < 2 {
+        return Err(format!(
+            "the domain \"{domain}\" needs a dot and an ending, as in example.com."
+        ));
+    }
     if last.len() < 2 || !last.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(format!(
             "the domain ends in \".{last}\", which is not a domain ending (such as .com)."
@@ -131,7 +142,10 @@ mod tests {
         let p = normalize_email(value).unwrap_err();
         assert_eq!(p.code, ErrorCode::InvalidEmail);
         let prefix = format!("Email {} is not a valid address: ", quoted(value));
-        p.message.strip_prefix(&prefix).expect(&p.message).to_string()
+        p.message
+            .strip_prefix(&prefix)
+            .expect(&p.message)
+            .to_string()
     }
 
     #[test]
@@ -139,7 +153,10 @@ mod tests {
         let cases = [
             ("zoe.obrien@example.com", "zoe.obrien@example.com"),
             ("Zoe.OBrien@Example.COM", "zoe.obrien@example.com"),
-            ("o'brien+voice@sub-1.example.co.uk", "o'brien+voice@sub-1.example.co.uk"),
+            (
+                "o'brien+voice@sub-1.example.co.uk",
+                "o'brien+voice@sub-1.example.co.uk",
+            ),
             ("a!#$%&'*+/=?^_`{|}~-z@x.io", "a!#$%&'*+/=?^_`{|}~-z@x.io"),
             ("1@2.ab", "1@2.ab"),
         ];
@@ -150,13 +167,19 @@ mod tests {
 
     #[test]
     fn lowercase_input_is_not_copied() {
-        assert!(matches!(normalize_email("a@b.co").unwrap(), Cow::Borrowed(_)));
+        assert!(matches!(
+            normalize_email("a@b.co").unwrap(),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
     fn at_signs() {
         assert_eq!(why("ann.example.com"), "it has no @.");
-        assert_eq!(why("ann@@example.com"), "it has 2 @ signs; an address has exactly one.");
+        assert_eq!(
+            why("ann@@example.com"),
+            "it has 2 @ signs; an address has exactly one."
+        );
         assert_eq!(why("@example.com"), "there is nothing before the @.");
         assert_eq!(why("ann@"), "there is nothing after the @.");
     }
@@ -168,12 +191,27 @@ mod tests {
             "the part before the @ is longer than 64 characters."
         );
         assert!(normalize_email(&format!("{}@example.com", "a".repeat(64))).is_ok());
-        assert_eq!(why(".ann@example.com"), "the part before the @ cannot start or end with a dot.");
-        assert_eq!(why("ann.@example.com"), "the part before the @ cannot start or end with a dot.");
+        assert_eq!(
+            why(".ann@example.com"),
+            "the part before the @ cannot start or end with a dot."
+        );
+        assert_eq!(
+            why("ann.@example.com"),
+            "the part before the @ cannot start or end with a dot."
+        );
         assert_eq!(why("an..n@example.com"), "it has two dots in a row.");
-        assert_eq!(why("ann lee@example.com"), "it contains a space, which an address cannot contain.");
-        assert_eq!(why("zoë@example.com"), "it contains 'ë', which an address cannot contain.");
-        assert_eq!(why("a(b)@example.com"), "it contains '(', which an address cannot contain.");
+        assert_eq!(
+            why("ann lee@example.com"),
+            "it contains a space, which an address cannot contain."
+        );
+        assert_eq!(
+            why("zoë@example.com"),
+            "it contains 'ë', which an address cannot contain."
+        );
+        assert_eq!(
+            why("a(b)@example.com"),
+            "it contains '(', which an address cannot contain."
+        );
     }
 
     #[test]
@@ -207,7 +245,10 @@ mod tests {
             why("ann@example.c0m"),
             "the domain ends in \".c0m\", which is not a domain ending (such as .com)."
         );
-        assert_eq!(why("ann@exa_mple.com"), "it contains '_', which an address cannot contain.");
+        assert_eq!(
+            why("ann@exa_mple.com"),
+            "it contains '_', which an address cannot contain."
+        );
     }
 
     #[test]

@@ -33,9 +33,7 @@ pub fn check_extension(value: &str) -> Result<&str, Problem> {
 /// An extension as a number, for quick comparison; valid extensions have no
 /// leading zero, so equal numbers mean equal extensions.
 pub(crate) fn extension_number(valid: &str) -> u32 {
-    valid
-        .bytes()
-        .fold(0, |n, b| n * 10 + u32::from(b - b'0'))
+    valid.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0'))
 }
 
 #[cfg(test)]
@@ -55,13 +53,34 @@ mod tests {
 
     #[test]
     fn each_rule_has_its_message() {
-        assert_eq!(message("1"), "Extension \"1\" must have 2 to 6 digits, such as 2041.");
-        assert_eq!(message("1234567"), "Extension \"1234567\" must have 2 to 6 digits, such as 2041.");
-        assert_eq!(message("20a1"), "Extension \"20a1\" must be digits only, such as 2041.");
-        assert_eq!(message("2 041"), "Extension \"2 041\" must be digits only, such as 2041.");
-        assert_eq!(message("٢٠٤١"), "Extension \"٢٠٤١\" must be digits only, such as 2041.");
-        assert_eq!(message("0123"), "Extension \"0123\" cannot start with 0, which dials the operator.");
-        assert_eq!(message("9123"), "Extension \"9123\" cannot start with 9, which dials an outside line.");
+        assert_eq!(
+            message("1"),
+            "Extension \"1\" must have 2 to 6 digits, such as 2041."
+        );
+        assert_eq!(
+            message("1234567"),
+            "Extension \"1234567\" must have 2 to 6 digits, such as 2041."
+        );
+        assert_eq!(
+            message("20a1"),
+            "Extension \"20a1\" must be digits only, such as 2041."
+        );
+        assert_eq!(
+            message("2 041"),
+            "Extension \"2 041\" must be digits only, such as 2041."
+        );
+        assert_eq!(
+            message("٢٠٤١"),
+            "Extension \"٢٠٤١\" must be digits only, such as 2041."
+        );
+        assert_eq!(
+            message("0123"),
+            "Extension \"0123\" cannot start with 0, which dials the operator."
+        );
+        assert_eq!(
+            message("9123"),
+            "Extension \"9123\" cannot start with 9, which dials an outside line."
+        );
     }
 
     #[test]

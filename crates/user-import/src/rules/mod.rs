@@ -51,6 +51,16 @@ pub fn normalize(field: Field, value: &str) -> Result<Option<Cow<'_, str>>, Prob
     Ok(Some(normalized))
 }
 
+/// Whether a trimmed cell passes `field`'s rule, without building the
+/// value: the check of a large file calls this for every cell. `scratch` is
+/// a buffer the caller reuses.
+pub fn check(field: Field, value: &str, scratch: &mut String) -> Result<(), Problem> {
+    if field == Field::MobileNumber && !value.is_empty() {
+        return phone::write_phone(value, scratch);
+    }
+    normalize(field, value).map(drop)
+}
+
 /// A cell as the rules read it: without the error file's formula guard (a
 /// leading `'` before `=`, `+`, `-`, `@`, TAB or CR) and without surrounding
 /// white space.
@@ -70,7 +80,16 @@ pub fn prepare_cell(raw: &str) -> &str {
         [b'\'', b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r', ..] => &raw[1..],
         _ => raw,
     };
-    unguarded.trim()
+    // Most cells start and end with a visible ASCII character.
+    match unguarded.as_bytes() {
+        [] => unguarded,
+        [first, .., last] | [first @ last]
+            if first.is_ascii_graphic() && last.is_ascii_graphic() =>
+        {
+            unguarded
+        }
+        _ => unguarded.trim(),
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,14 @@ const EXAMPLE: &str = "+44 20 7946 0958";
 /// assert!(normalize_phone("020 7946 0958").is_err());
 /// ```
 pub fn normalize_phone(value: &str) -> Result<String, Problem> {
+    let mut out = String::with_capacity(16);
+    write_phone(value, &mut out)?;
+    Ok(out)
+}
+
+/// [`normalize_phone`] into a buffer the caller reuses (the check of a
+/// large file allocates nothing per number).
+pub(crate) fn write_phone(value: &str, out: &mut String) -> Result<(), Problem> {
     let fail = |why: String| {
         Err(Problem::new(
             ErrorCode::InvalidMobileNumber,
@@ -32,40 +40,47 @@ pub fn normalize_phone(value: &str) -> Result<String, Problem> {
                 .to_string(),
         );
     }
-    let compact: String = value
-        .chars()
-        .filter(|&c| !(c.is_whitespace() || matches!(c, '-' | '.' | '(' | ')')))
-        .collect();
-    let (plus, digits) = match compact.strip_prefix('+') {
-        Some(rest) => (true, rest),
-        None => (false, compact.as_str()),
-    };
-    if let Some(c) = digits.chars().find(|c| !c.is_ascii_digit()) {
-        return fail(format!(
-            "contains '{c}'; write only the number, with its country code, such as {EXAMPLE}."
-        ));
+    out.clear();
+    let mut plus = false;
+    for c in value.chars() {
+        match c {
+            '0'..='9' => out.push(c),
+            '+' if !plus && out.is_empty() => plus = true,
+            '-' | '.' | '(' | ')' => {}
+            c if c.is_whitespace() => {}
+            c => return fail(format!(
+                "contains '{c}'; write only the number, with its country code, such as {EXAMPLE}."
+            )),
+        }
     }
+    let digits = out.len();
+    let first = out.as_bytes().first().copied();
     if plus {
-        if digits.starts_with('0') {
+        if first == Some(b'0') {
             return fail(format!(
                 "has a country code starting with 0; write it as + and the country code, such as {EXAMPLE}."
             ));
         }
-        if !(8..=15).contains(&digits.len()) {
+        if !(8..=15).contains(&digits) {
             return fail(format!(
-                "has {} digits after the +; a number with its country code has 8 to 15, such as {EXAMPLE}.",
-                digits.len()
+                "has {digits} digits after the +; a number with its country code has 8 to 15, such as {EXAMPLE}."
             ));
         }
-        return Ok(format!("+{digits}"));
+        out.insert(0, '+');
+        return Ok(());
     }
-    let first = digits.as_bytes().first().copied();
-    match (digits.len(), first) {
-        (10, Some(b'2'..=b'9')) => Ok(format!("+1{digits}")),
-        (11, Some(b'1')) => Ok(format!("+{digits}")),
-        _ if digits.starts_with("00") && digits.len() > 2 => fail(format!(
+    match (digits, first) {
+        (10, Some(b'2'..=b'9')) => {
+            out.insert_str(0, "+1");
+            Ok(())
+        }
+        (11, Some(b'1')) => {
+            out.insert(0, '+');
+            Ok(())
+        }
+        _ if out.starts_with("00") && digits > 2 => fail(format!(
             "starts with 00; write the country code after a + instead, such as +{} for this number.",
-            &digits[2..]
+            &out[2..]
         )),
         _ => fail(format!(
             "needs its country code; write it with + and the country code, such as {EXAMPLE}."
@@ -81,7 +96,9 @@ fn looks_like_excel_scientific(value: &str) -> bool {
     let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
     let mantissa_ok = match mantissa.split_once('.') {
         Some((int, frac)) => {
-            !int.is_empty() && !frac.is_empty() && (int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
+            !int.is_empty()
+                && !frac.is_empty()
+                && (int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
         }
         None => !mantissa.is_empty() && mantissa.bytes().all(|b| b.is_ascii_digit()),
     };

@@ -7,20 +7,27 @@ use crate::schema::{Field, NAME_FORBIDDEN, NAME_MAX_CHARS, TEXT_MAX_CHARS};
 /// characters, none of `< > " \ / % #`.
 pub(super) fn check_name(field: Field, value: &str) -> Result<&str, Problem> {
     check_common(field, value, NAME_MAX_CHARS)?;
-    if let Some(c) = value.chars().find(|c| NAME_FORBIDDEN.contains(c)) {
-        let forbidden: Vec<String> = NAME_FORBIDDEN.iter().map(char::to_string).collect();
-        return Err(Problem::new(
-            ErrorCode::ForbiddenCharacter,
-            format!(
-                "{field} contains '{c}', which a name cannot contain (none of {}).",
-                forbidden.join(" ")
-            ),
-        ));
+    let mut has_letter = false;
+    for c in value.chars() {
+        if NAME_FORBIDDEN.contains(&c) {
+            let forbidden: Vec<String> = NAME_FORBIDDEN.iter().map(char::to_string).collect();
+            return Err(Problem::new(
+                ErrorCode::ForbiddenCharacter,
+                format!(
+                    "{field} contains '{c}', which a name cannot contain (none of {}).",
+                    forbidden.join(" ")
+                ),
+            ));
+        }
+        has_letter |= c.is_alphabetic();
     }
-    if !value.chars().any(char::is_alphabetic) {
+    if !has_letter {
         return Err(Problem::new(
             ErrorCode::NoLetter,
-            format!("{field} {} has no letters; enter a name.", crate::error::quoted(value)),
+            format!(
+                "{field} {} has no letters; enter a name.",
+                crate::error::quoted(value)
+            ),
         ));
     }
     Ok(value)
@@ -32,33 +39,43 @@ pub(super) fn check_text(field: Field, value: &str) -> Result<&str, Problem> {
     Ok(value)
 }
 
+/// Length, control characters and unreadable characters, in one pass.
 fn check_common(field: Field, value: &str, max_chars: usize) -> Result<(), Problem> {
-    // Bytes bound characters from above: most values skip the count.
-    if value.len() > max_chars {
-        let chars = value.chars().count();
-        if chars > max_chars {
-            return Err(Problem::new(
-                ErrorCode::TooLong,
-                format!("{field} has {chars} characters; at most {max_chars} are allowed."),
-            ));
+    // Printable ASCII, the common case, can hold neither control nor
+    // unreadable characters, and its length in characters is its length.
+    let printable_ascii = value.bytes().all(|b| (0x20..0x7F).contains(&b));
+    let chars = if printable_ascii {
+        value.len()
+    } else {
+        let mut chars = 0;
+        for c in value.chars() {
+            chars += 1;
+            if c.is_control() {
+                return Err(Problem::new(
+                    ErrorCode::ControlCharacter,
+                    format!(
+                        "{field} contains {}, which is not allowed; remove it.",
+                        describe_control(c)
+                    ),
+                ));
+            }
+            if c == char::REPLACEMENT_CHARACTER {
+                return Err(Problem::new(
+                    ErrorCode::Unreadable,
+                    format!(
+                        "{field} contains a character that could not be read (\u{FFFD}); the \
+                         file's encoding is damaged here. Save the file as \"CSV UTF-8\" and \
+                         upload it again."
+                    ),
+                ));
+            }
         }
-    }
-    if let Some(c) = value.chars().find(|c| c.is_control()) {
+        chars
+    };
+    if chars > max_chars {
         return Err(Problem::new(
-            ErrorCode::ControlCharacter,
-            format!(
-                "{field} contains {}, which is not allowed; remove it.",
-                describe_control(c)
-            ),
-        ));
-    }
-    if value.contains(char::REPLACEMENT_CHARACTER) {
-        return Err(Problem::new(
-            ErrorCode::Unreadable,
-            format!(
-                "{field} contains a character that could not be read (\u{FFFD}); the file's \
-                 encoding is damaged here. Save the file as \"CSV UTF-8\" and upload it again."
-            ),
+            ErrorCode::TooLong,
+            format!("{field} has {chars} characters; at most {max_chars} are allowed."),
         ));
     }
     Ok(())
@@ -83,7 +100,15 @@ mod tests {
 
     #[test]
     fn ordinary_names_pass_as_they_are() {
-        for name in ["Zoë", "O'Brien", "Jean-Luc", "李", "Ng", "X Æ A-12", "Ólafur Þór"] {
+        for name in [
+            "Zoë",
+            "O'Brien",
+            "Jean-Luc",
+            "李",
+            "Ng",
+            "X Æ A-12",
+            "Ólafur Þór",
+        ] {
             assert_eq!(check_name(Field::LastName, name), Ok(name));
         }
     }
@@ -117,13 +142,19 @@ mod tests {
         for c in ['<', '>', '"', '\\', '/', '%', '#'] {
             let (code, message) = name_error(&format!("An{c}n"));
             assert_eq!(code, ErrorCode::ForbiddenCharacter);
-            assert!(message.starts_with(&format!("First Name contains '{c}'")), "{message}");
+            assert!(
+                message.starts_with(&format!("First Name contains '{c}'")),
+                "{message}"
+            );
         }
     }
 
     #[test]
     fn control_characters_are_refused_everywhere() {
-        assert_eq!(name_error("A\tB").1, "First Name contains a tab, which is not allowed; remove it.");
+        assert_eq!(
+            name_error("A\tB").1,
+            "First Name contains a tab, which is not allowed; remove it."
+        );
         assert_eq!(name_error("A\nB").0, ErrorCode::ControlCharacter);
         let p = check_text(Field::Department, "Sales\u{7}").unwrap_err();
         assert_eq!(
@@ -146,6 +177,9 @@ mod tests {
         assert!(check_text(Field::JobTitle, &"x".repeat(100)).is_ok());
         assert!(check_text(Field::JobTitle, "R&D / <Ops> #1 100%").is_ok());
         let p = check_text(Field::JobTitle, &"x".repeat(101)).unwrap_err();
-        assert_eq!(p.message, "Job Title has 101 characters; at most 100 are allowed.");
+        assert_eq!(
+            p.message,
+            "Job Title has 101 characters; at most 100 are allowed."
+        );
     }
 }
