@@ -493,6 +493,7 @@ impl Rows {
             .decode_unchanged_into(record.bytes(), &mut self.current.text)
         {
             self.current.ends.extend_from_slice(record.ends());
+            self.current.gap = record.gap();
         } else {
             for cell in record.cells() {
                 if self.decoder.decode_into(cell, &mut self.current.text) {
@@ -582,7 +583,8 @@ impl Rows {
             }
         }
         meta.own_errors = self.errors.len() > errors_before;
-        self.store.push(record.cells());
+        self.store
+            .push_joined(&record.text, &record.ends, record.gap);
         self.metas.push(meta);
         if let (true, Some(column)) = (meta.email_valid, columns.column_of(Field::Email)) {
             let store = &self.store;
@@ -629,12 +631,15 @@ impl Rows {
 struct DecodedRecord {
     text: String,
     ends: Vec<usize>,
+    /// As in the raw record: bytes between cells (0 or 1).
+    gap: usize,
 }
 
 impl DecodedRecord {
     fn clear(&mut self) {
         self.text.clear();
         self.ends.clear();
+        self.gap = 0;
     }
 
     fn end_cell(&mut self) {
@@ -650,7 +655,11 @@ impl DecodedRecord {
         let Some(&end) = self.ends.get(i) else {
             return "";
         };
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + self.gap
+        };
         &self.text[start..end]
     }
 

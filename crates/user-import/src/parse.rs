@@ -17,6 +17,10 @@
 pub(crate) struct RawRecord {
     bytes: Vec<u8>,
     ends: Vec<usize>,
+    /// Bytes between one cell's end and the next one's start: 1 when the
+    /// record was copied whole with its delimiters, 0 when built cell by
+    /// cell.
+    gap: usize,
     /// Line on which the record starts (1-based, lines of the whole input).
     pub(crate) line: u64,
 }
@@ -27,11 +31,21 @@ impl RawRecord {
     }
 
     pub(crate) fn cell(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + self.gap
+        };
         &self.bytes[start..self.ends[i]]
     }
 
-    /// Every cell's bytes, one after another.
+    /// See the field: 0 or 1.
+    pub(crate) fn gap(&self) -> usize {
+        self.gap
+    }
+
+    /// Every cell's bytes, one after another (with the delimiters between
+    /// them when [`gap`](RawRecord::gap) is 1).
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.bytes
     }
@@ -48,6 +62,7 @@ impl RawRecord {
     fn clear(&mut self) {
         self.bytes.clear();
         self.ends.clear();
+        self.gap = 0;
     }
 }
 
@@ -96,23 +111,17 @@ pub(crate) struct Parser {
     after_cr: bool,
     quote_line: u64,
     /// Bytes that end an unquoted run: the delimiter, CR, LF, NUL.
-    stops_unquoted: [bool; 256],
+    stops_unquoted: [u8; 4],
     /// Bytes that end a quoted run: the quote, CR, LF, NUL.
-    stops_quoted: [bool; 256],
+    stops_quoted: [u8; 4],
     stopped: Option<ParseEnd>,
     delimiter: u8,
 }
 
 impl Parser {
     pub(crate) fn new(delimiter: u8) -> Parser {
-        let mut stops_unquoted = [false; 256];
-        let mut stops_quoted = [false; 256];
-        for b in [b'\r', b'\n', 0] {
-            stops_unquoted[usize::from(b)] = true;
-            stops_quoted[usize::from(b)] = true;
-        }
-        stops_unquoted[usize::from(delimiter)] = true;
-        stops_quoted[usize::from(QUOTE)] = true;
+        let stops_unquoted = [delimiter, b'\r', b'\n', 0];
+        let stops_quoted = [QUOTE, b'\r', b'\n', 0];
         Parser {
             state: State::StartCell,
             record: RawRecord {
@@ -144,6 +153,24 @@ impl Parser {
         while i < input.len() {
             if self.stopped.is_some() {
                 return Flow::Stop;
+            }
+            if self.state == State::AfterCr && input[i] == b'\n' {
+                i += 1;
+                self.after_cr = false;
+                self.state = State::StartCell;
+                continue;
+            }
+            if matches!(self.state, State::StartCell | State::AfterCr)
+                && self.record.ends.is_empty()
+                && self.record.bytes.is_empty()
+            {
+                if let Some((used, flow)) = self.whole_line(&input[i..], on_record) {
+                    i += used;
+                    if flow == Flow::Stop {
+                        return Flow::Stop;
+                    }
+                    continue;
+                }
             }
             match self.state {
                 State::Unquoted => {
@@ -202,6 +229,43 @@ impl Parser {
         }
     }
 
+    /// The fast path for most records: a whole line, without quotes, in
+    /// the input at hand. Delivers it and returns the bytes used (line end
+    /// included); `None` leaves the record to the byte-by-byte path.
+    fn whole_line(
+        &mut self,
+        input: &[u8],
+        on_record: &mut dyn FnMut(&RawRecord) -> Flow,
+    ) -> Option<(usize, Flow)> {
+        let len = run_length(input, &[b'\r', b'\n', QUOTE, 0]);
+        let end = *input.get(len)?;
+        if end != b'\r' && end != b'\n' {
+            return None;
+        }
+        let line = &input[..len];
+        self.record.line = self.line;
+        self.record.bytes.extend_from_slice(line);
+        let delimiter = self.delimiter;
+        self.record.ends.extend(
+            line.iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == delimiter)
+                .map(|(at, _)| at),
+        );
+        self.record.ends.push(len);
+        self.record.gap = 1;
+        self.after_cr = false;
+        self.count_line(end);
+        self.state = if end == b'\r' {
+            State::AfterCr
+        } else {
+            State::StartCell
+        };
+        let flow = on_record(&self.record);
+        self.record.clear();
+        Some((len + 1, flow))
+    }
+
     /// Ends the input: delivers a last record without a line end, or
     /// reports an unclosed quote.
     pub(crate) fn finish(&mut self, on_record: &mut dyn FnMut(&RawRecord) -> Flow) {
@@ -247,7 +311,7 @@ impl Parser {
                     self.quote_line = self.line;
                     self.state = State::Quoted;
                     Flow::Continue
-                } else if self.stops_unquoted[usize::from(b)] {
+                } else if self.stops_unquoted.contains(&b) {
                     self.end_of_cell(b, on_record)
                 } else {
                     self.after_cr = false;
@@ -261,7 +325,7 @@ impl Parser {
                     self.record.bytes.push(QUOTE);
                     self.state = State::Quoted;
                     Flow::Continue
-                } else if self.stops_unquoted[usize::from(b)] {
+                } else if self.stops_unquoted.contains(&b) {
                     self.end_of_cell(b, on_record)
                 } else {
                     self.after_cr = false;
@@ -321,11 +385,35 @@ impl Parser {
 
 /// How many bytes at the start of `bytes` are not stop bytes.
 #[inline]
-fn run_length(bytes: &[u8], stops: &[bool; 256]) -> usize {
-    bytes
-        .iter()
-        .position(|&b| stops[usize::from(b)])
-        .unwrap_or(bytes.len())
+fn run_length(bytes: &[u8], stops: &[u8; 4]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let splat = stops.map(|b| u64::from(b) * ONES);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // A byte of `word ^ stop` is zero where the byte is `stop`; the
+        // classic zero-byte test marks it (and maybe bytes above it, which
+        // the lowest mark makes harmless).
+        let mut found = 0;
+        for stop in splat {
+            let x = word ^ stop;
+            found |= x.wrapping_sub(ONES) & !x & HIGHS;
+        }
+        if found != 0 {
+            return offset + (found.trailing_zeros() / 8) as usize;
+        }
+        offset += 8;
+    }
+    let tail = chunks.remainder();
+    offset
+        + tail
+            .iter()
+            .position(|b| stops.contains(b))
+            .unwrap_or(tail.len())
 }
 
 #[cfg(test)]
@@ -464,6 +552,29 @@ mod tests {
             let (_, end) = parse_chunked(input, b',', 1);
             assert_eq!(end, Some(ParseEnd::Nul), "{input:?}");
         }
+    }
+
+    #[test]
+    fn run_length_finds_the_first_stop_anywhere_in_a_word() {
+        let stops = [b',', b'\r', b'\n', 0];
+        for len in 0..20 {
+            for at in 0..=len {
+                let mut bytes = vec![b'x'; len];
+                if at < len {
+                    bytes[at] = b',';
+                }
+                // Bytes just above a stop must not hide it.
+                if at + 1 < len {
+                    bytes[at + 1] = 0x01;
+                }
+                assert_eq!(run_length(&bytes, &stops), at.min(len), "{len} {at}");
+            }
+        }
+        assert_eq!(run_length(b"\x80\xff\x01\x2d\x2b\r", &stops), 5);
+        assert_eq!(
+            run_length(b"\x80\x81\x82\x83\x84\x85\x86\x87\x00", &stops),
+            8
+        );
     }
 
     #[test]

@@ -21,17 +21,93 @@ const LOCAL_SPECIALS: &[u8] = b".!#$%&'*+/=?^_`{|}~-";
 /// assert!(normalize_email("ann@example").is_err());
 /// ```
 pub fn normalize_email(value: &str) -> Result<Cow<'_, str>, Problem> {
-    check(value).map_err(|why| {
-        Problem::new(
-            ErrorCode::InvalidEmail,
-            format!("Email {} is not a valid address: {why}", quoted(value)),
-        )
-    })?;
+    if !is_plainly_valid(value.as_bytes()) {
+        check(value).map_err(|why| {
+            Problem::new(
+                ErrorCode::InvalidEmail,
+                format!("Email {} is not a valid address: {why}", quoted(value)),
+            )
+        })?;
+    }
     if value.bytes().any(|b| b.is_ascii_uppercase()) {
         Ok(Cow::Owned(value.to_ascii_lowercase()))
     } else {
         Ok(Cow::Borrowed(value))
     }
+}
+
+/// Byte classes for the one-pass check of the common case.
+const LOCAL: u8 = 1;
+const DOMAIN: u8 = 2;
+const ALPHA: u8 = 4;
+
+static CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let alpha = c.is_ascii_alphabetic();
+        let alnum = alpha || c.is_ascii_digit();
+        let mut class = 0;
+        if alnum {
+            class |= LOCAL | DOMAIN;
+        }
+        if alpha {
+            class |= ALPHA;
+        }
+        if c == b'-' {
+            class |= DOMAIN;
+        }
+        let mut i = 0;
+        while i < LOCAL_SPECIALS.len() {
+            if LOCAL_SPECIALS[i] == c {
+                class |= LOCAL;
+            }
+            i += 1;
+        }
+        table[b] = class;
+        b += 1;
+    }
+    table
+};
+
+/// One pass over the bytes that accepts only addresses every rule allows
+/// (most of them). Anything it does not accept goes through [`check`],
+/// which finds what is wrong, so this never decides alone that an address
+/// is invalid.
+fn is_plainly_valid(bytes: &[u8]) -> bool {
+    if bytes.len() > MAX_CHARS {
+        return false;
+    }
+    let Some(at) = bytes.iter().position(|&b| b == b'@') else {
+        return false;
+    };
+    let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
+    if local.is_empty() || local.len() > LOCAL_MAX || local[0] == b'.' || local[at - 1] == b'.' {
+        return false;
+    }
+    let mut previous = 0;
+    for &b in local {
+        if CLASSES[usize::from(b)] & LOCAL == 0 || (b == b'.' && previous == b'.') {
+            return false;
+        }
+        previous = b;
+    }
+    let mut labels = 0;
+    for label in domain.split(|&b| b == b'.') {
+        labels += 1;
+        let (Some(&first), Some(&last)) = (label.first(), label.last()) else {
+            return false;
+        };
+        if label.len() > LABEL_MAX || first == b'-' || last == b'-' {
+            return false;
+        }
+        if label.iter().any(|&b| CLASSES[usize::from(b)] & DOMAIN == 0) {
+            return false;
+        }
+    }
+    let tld = domain.rsplit(|&b| b == b'.').next().unwrap_or_default();
+    labels >= 2 && tld.len() >= 2 && tld.iter().all(|&b| CLASSES[usize::from(b)] & ALPHA != 0)
 }
 
 /// Why `value` is not an address, in words that end the message.
@@ -249,6 +325,37 @@ mod tests {
             why("ann@exa_mple.com"),
             "it contains '_', which an address cannot contain."
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_never_accepts_what_the_rules_refuse(value in "[a-zA-Z0-9.@_+'-]{0,30}|.{0,30}") {
+            if is_plainly_valid(value.as_bytes()) {
+                proptest::prop_assert!(check(&value).is_ok(), "{}", value);
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_path_takes_ordinary_addresses() {
+        for ok in ["ann@example.com", "o'brien+x@a-b.co.uk", "1@2.ab"] {
+            assert!(is_plainly_valid(ok.as_bytes()), "{ok}");
+        }
+        for odd in [
+            "",
+            "@a.io",
+            "a@",
+            "a@b",
+            "a..b@c.io",
+            ".a@c.io",
+            "a.@c.io",
+            "a@-b.io",
+            "a@b.c",
+            "a@b.c0",
+            "a@@b.io",
+        ] {
+            assert!(!is_plainly_valid(odd.as_bytes()), "{odd}");
+        }
     }
 
     #[test]

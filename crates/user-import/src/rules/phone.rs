@@ -33,7 +33,7 @@ pub(crate) fn write_phone(value: &str, out: &mut String) -> Result<(), Problem> 
             format!("Mobile Number {} {why}", quoted(value)),
         ))
     };
-    if looks_like_excel_scientific(value) {
+    if value.bytes().any(|b| b == b'E' || b == b'e') && looks_like_excel_scientific(value) {
         return fail(
             "was turned into a number by Excel and has lost digits. Format the column as Text, \
              type the numbers again with their country code, and export again."
@@ -48,9 +48,11 @@ pub(crate) fn write_phone(value: &str, out: &mut String) -> Result<(), Problem> 
             '+' if !plus && out.is_empty() => plus = true,
             '-' | '.' | '(' | ')' => {}
             c if c.is_whitespace() => {}
-            c => return fail(format!(
+            c => {
+                return fail(format!(
                 "contains '{c}'; write only the number, with its country code, such as {EXAMPLE}."
-            )),
+            ))
+            }
         }
     }
     let digits = out.len();

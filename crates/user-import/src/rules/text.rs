@@ -6,6 +6,9 @@ use crate::schema::{Field, NAME_FORBIDDEN, NAME_MAX_CHARS, TEXT_MAX_CHARS};
 /// First and last names: 1–50 characters, at least one letter, no control
 /// characters, none of `< > " \ / % #`.
 pub(super) fn check_name(field: Field, value: &str) -> Result<&str, Problem> {
+    if is_plain_ascii_name(value.as_bytes()) {
+        return Ok(value);
+    }
     check_common(field, value, NAME_MAX_CHARS)?;
     let mut has_letter = false;
     for c in value.chars() {
@@ -31,6 +34,22 @@ pub(super) fn check_name(field: Field, value: &str) -> Result<&str, Problem> {
         ));
     }
     Ok(value)
+}
+
+/// The common case in one pass: printable ASCII, none of the forbidden
+/// characters, a letter, not too long. Anything else takes the full path,
+/// which says what is wrong (or accepts it: accents, other scripts).
+fn is_plain_ascii_name(bytes: &[u8]) -> bool {
+    let mut has_letter = false;
+    for &b in bytes {
+        if !(0x20..0x7F).contains(&b)
+            || matches!(b, b'<' | b'>' | b'"' | b'\\' | b'/' | b'%' | b'#')
+        {
+            return false;
+        }
+        has_letter |= b.is_ascii_alphabetic();
+    }
+    has_letter && bytes.len() <= NAME_MAX_CHARS
 }
 
 /// Job title and department: at most 100 characters, no control characters.
@@ -170,6 +189,27 @@ mod tests {
             check_text(Field::JobTitle, "\u{FFFD}").unwrap_err().code,
             ErrorCode::Unreadable
         );
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_full_rule() {
+        for value in [
+            "Ann",
+            "O'Brien",
+            "A<b",
+            "12",
+            "a\\b",
+            &"x".repeat(51),
+            "Zoë",
+            " x",
+        ] {
+            if is_plain_ascii_name(value.as_bytes()) {
+                let slow_ok = check_common(Field::FirstName, value, NAME_MAX_CHARS).is_ok()
+                    && !value.chars().any(|c| NAME_FORBIDDEN.contains(&c))
+                    && value.chars().any(char::is_alphabetic);
+                assert!(slow_ok, "{value}");
+            }
+        }
     }
 
     #[test]
