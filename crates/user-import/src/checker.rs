@@ -531,7 +531,9 @@ impl Rows {
                 self.warnings.extend(warning);
                 self.store = RowStore::with_capacity(columns.width(), self.expected_bytes);
                 // About 80 bytes a row in real exports.
-                self.metas.reserve((self.expected_bytes / 80) as usize);
+                let rows = (self.expected_bytes / 80) as usize;
+                self.metas.reserve(rows);
+                self.emails = EmailIndex::with_capacity(rows);
                 self.columns = Some(columns);
                 Flow::Continue
             }

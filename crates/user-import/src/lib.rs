@@ -29,6 +29,36 @@
 //!
 //! Large files are fed in chunks through a [`Checker`], which reports
 //! [`Progress`] and never holds a second copy of the file as a string.
+//!
+//! ## Decisions where the spec is silent
+//! Each is tested where the rule lives.
+//! - **Encoding.** The first cell with a non-ASCII byte decides: valid UTF-8
+//!   means UTF-8, anything else Windows-1252 (with a warning). In a UTF-8
+//!   file, a later cell with bytes that are not UTF-8 is refused ("could not
+//!   be read") rather than guessed. UTF-16 without a byte-order mark is
+//!   refused with the advice to save as CSV UTF-8.
+//! - **Header.** The first record that is not blank is the header, so blank
+//!   lines above it are skipped (rows keep the spreadsheet's numbers). Empty
+//!   header cells are ignored without a warning. The `Row` and `Errors`
+//!   columns of an earlier error file are not repeated in the next one.
+//! - **Formula guard.** A leading `'` is removed before TAB and CR too, not
+//!   only before `=`, `+`, `-`, `@`: the error file guards those as well, and
+//!   a corrected error file must re-import as it is.
+//! - **Email.** "Letters" are ASCII letters (`zoë@…` is refused, naming the
+//!   `ë`).
+//! - **Phone numbers.** `0044…` is refused with the `+44…` it should be;
+//!   Excel's scientific notation (`4.42079E+11`) is explained as such.
+//! - **Extensions.** A clash counts every row that is not superseded and has
+//!   a valid extension, even a row rejected for another reason (fixing that
+//!   row would bring the clash back). A message names at most three other
+//!   rows, then "and N more".
+//! - **Duplicates.** A row replaced by a row that is itself replaced names
+//!   the last one ("row 2 … is replaced by row 9"). Errors of superseded rows
+//!   are not reported: those rows are not imported whatever they hold.
+//! - **Extra cells.** The count is up to the last non-empty cell, and the
+//!   message quotes the extra values so nothing typed there is lost unseen.
+//!   Cells over 1,000 characters are refused in any column, template or not.
+//! - **Limits.** The 1,000,000-row limit counts rows that are not blank.
 
 mod checker;
 mod decode;

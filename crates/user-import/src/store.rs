@@ -115,6 +115,14 @@ pub(crate) struct EmailIndex {
 }
 
 impl EmailIndex {
+    /// An index sized for about `rows` emails.
+    pub(crate) fn with_capacity(rows: usize) -> EmailIndex {
+        EmailIndex {
+            by_hash: std::collections::HashMap::with_capacity_and_hasher(rows, BuildIdentity),
+            collisions: std::collections::HashMap::new(),
+        }
+    }
+
     /// Records that row `index` holds `email` (lowercased) and returns the
     /// row that held it before, if any. `email_of` gives the lowercased
     /// email of an earlier row.

@@ -21,19 +21,25 @@ const LOCAL_SPECIALS: &[u8] = b".!#$%&'*+/=?^_`{|}~-";
 /// assert!(normalize_email("ann@example").is_err());
 /// ```
 pub fn normalize_email(value: &str) -> Result<Cow<'_, str>, Problem> {
-    if !is_plainly_valid(value.as_bytes()) {
-        check(value).map_err(|why| {
-            Problem::new(
-                ErrorCode::InvalidEmail,
-                format!("Email {} is not a valid address: {why}", quoted(value)),
-            )
-        })?;
-    }
+    check_email(value)?;
     if value.bytes().any(|b| b.is_ascii_uppercase()) {
         Ok(Cow::Owned(value.to_ascii_lowercase()))
     } else {
         Ok(Cow::Borrowed(value))
     }
+}
+
+/// Whether `value` is a valid address, without lowercasing it.
+pub(crate) fn check_email(value: &str) -> Result<(), Problem> {
+    if is_plainly_valid(value.as_bytes()) {
+        return Ok(());
+    }
+    check(value).map_err(|why| {
+        Problem::new(
+            ErrorCode::InvalidEmail,
+            format!("Email {} is not a valid address: {why}", quoted(value)),
+        )
+    })
 }
 
 /// Byte classes for the one-pass check of the common case.

@@ -55,10 +55,16 @@ pub fn normalize(field: Field, value: &str) -> Result<Option<Cow<'_, str>>, Prob
 /// value: the check of a large file calls this for every cell. `scratch` is
 /// a buffer the caller reuses.
 pub fn check(field: Field, value: &str, scratch: &mut String) -> Result<(), Problem> {
-    if field == Field::MobileNumber && !value.is_empty() {
-        return phone::write_phone(value, scratch);
+    if value.is_empty() {
+        return normalize(field, value).map(drop);
     }
-    normalize(field, value).map(drop)
+    match field {
+        Field::FirstName | Field::LastName => text::check_name(field, value).map(drop),
+        Field::JobTitle | Field::Department => text::check_text(field, value).map(drop),
+        Field::Email => email::check_email(value),
+        Field::Extension => check_extension(value).map(drop),
+        Field::MobileNumber => phone::write_phone(value, scratch),
+    }
 }
 
 /// A cell as the rules read it: without the error file's formula guard (a

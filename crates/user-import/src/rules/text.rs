@@ -22,7 +22,8 @@ pub(super) fn check_name(field: Field, value: &str) -> Result<&str, Problem> {
                 ),
             ));
         }
-        has_letter |= c.is_alphabetic();
+        // The Unicode tables are slow: ask them only until a letter is found.
+        has_letter = has_letter || c.is_alphabetic();
     }
     if !has_letter {
         return Err(Problem::new(
