@@ -245,13 +245,7 @@ impl Parser {
         let line = &input[..len];
         self.record.line = self.line;
         self.record.bytes.extend_from_slice(line);
-        let delimiter = self.delimiter;
-        self.record.ends.extend(
-            line.iter()
-                .enumerate()
-                .filter(|&(_, &b)| b == delimiter)
-                .map(|(at, _)| at),
-        );
+        push_positions(line, self.delimiter, &mut self.record.ends);
         self.record.ends.push(len);
         self.record.gap = 1;
         self.after_cr = false;
@@ -383,11 +377,37 @@ impl Parser {
     }
 }
 
+/// Appends the position of every `byte` in `bytes`, eight bytes at a time.
+fn push_positions(bytes: &[u8], byte: u8, out: &mut Vec<usize>) {
+    let splat = u64::from(byte) * ONES;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ splat;
+        // Exact per byte (no borrow between bytes): the high bit is set
+        // where the byte is zero, that is where it equals `byte`.
+        let mut found = !(((x & !HIGHS).wrapping_add(!HIGHS)) | x | !HIGHS);
+        while found != 0 {
+            out.push(offset + (found.trailing_zeros() / 8) as usize);
+            found &= found - 1;
+        }
+        offset += 8;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == byte {
+            out.push(offset + i);
+        }
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
 /// How many bytes at the start of `bytes` are not stop bytes.
 #[inline]
 fn run_length(bytes: &[u8], stops: &[u8; 4]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
     let splat = stops.map(|b| u64::from(b) * ONES);
     let mut chunks = bytes.chunks_exact(8);
     let mut offset = 0;
@@ -575,6 +595,27 @@ mod tests {
             run_length(b"\x80\x81\x82\x83\x84\x85\x86\x87\x00", &stops),
             8
         );
+    }
+
+    #[test]
+    fn positions_are_exact_in_every_byte_of_a_word() {
+        for len in 0..24 {
+            for pattern in [0u32, 0x5555_5555, 0xFFFF_FFFF, 0x0F0F_0F0F, 0x1234_5678] {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|i| {
+                        if pattern >> (i % 32) & 1 == 1 {
+                            b','
+                        } else {
+                            [0x2b, 0x2d, 0xac, 0x01][i % 4]
+                        }
+                    })
+                    .collect();
+                let want: Vec<usize> = (0..len).filter(|&i| bytes[i] == b',').collect();
+                let mut got = Vec::new();
+                push_positions(&bytes, b',', &mut got);
+                assert_eq!(got, want, "{bytes:?}");
+            }
+        }
     }
 
     #[test]
