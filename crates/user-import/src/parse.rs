@@ -174,12 +174,7 @@ impl Parser {
             }
             match self.state {
                 State::Unquoted => {
-                    let run = run_length(&input[i..], &self.stops_unquoted);
-                    self.record.bytes.extend_from_slice(&input[i..i + run]);
-                    if run > 0 {
-                        self.after_cr = false;
-                    }
-                    i += run;
+                    i += self.take_run(&input[i..], self.stops_unquoted);
                     if i == input.len() {
                         break;
                     }
@@ -190,12 +185,7 @@ impl Parser {
                     }
                 }
                 State::Quoted => {
-                    let run = run_length(&input[i..], &self.stops_quoted);
-                    self.record.bytes.extend_from_slice(&input[i..i + run]);
-                    if run > 0 {
-                        self.after_cr = false;
-                    }
-                    i += run;
+                    i += self.take_run(&input[i..], self.stops_quoted);
                     if i == input.len() {
                         break;
                     }
@@ -227,6 +217,17 @@ impl Parser {
         } else {
             Flow::Continue
         }
+    }
+
+    /// Copies the bytes before the next of `stops` into the record and
+    /// returns how many there were.
+    fn take_run(&mut self, input: &[u8], stops: [u8; 4]) -> usize {
+        let run = run_length(input, &stops);
+        self.record.bytes.extend_from_slice(&input[..run]);
+        if run > 0 {
+            self.after_cr = false;
+        }
+        run
     }
 
     /// The fast path for most records: a whole line, without quotes, in
