@@ -590,7 +590,7 @@ impl Rows {
         self.metas.push(meta);
         if let (true, Some(column)) = (meta.email_valid, columns.column_of(Field::Email)) {
             let store = &self.store;
-            let email_of = |i: u32| lowercase_email(store.cell(i as usize, column));
+            let email_of = |i: u32| rules::email_key(store.cell(i as usize, column));
             let email = email_of(index);
             if let Some(earlier) = self.emails.claim(&email, index, email_of) {
                 self.metas[earlier as usize].superseded_by = Some(index);
@@ -723,16 +723,6 @@ fn cell_too_long_error(raw: &str, columns: &Columns, column: usize, row: u32) ->
         column: Some(name),
         code: ErrorCode::CellTooLong,
     })
-}
-
-/// The email of a stored row as the duplicate rule compares it.
-fn lowercase_email(raw: &str) -> std::borrow::Cow<'_, str> {
-    let email = prepare_cell(raw);
-    if email.bytes().any(|b| b.is_ascii_uppercase()) {
-        std::borrow::Cow::Owned(email.to_ascii_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(email)
-    }
 }
 
 #[cfg(test)]

@@ -250,15 +250,21 @@ impl Parser {
         self.record.ends.push(len);
         self.record.gap = 1;
         self.after_cr = false;
-        self.count_line(end);
-        self.state = if end == b'\r' {
+        Some((len + 1, self.end_record(end, on_record)))
+    }
+
+    /// The record ends with the line end `b` (CR or LF): count the line,
+    /// deliver the record, and start the next.
+    fn end_record(&mut self, b: u8, on_record: &mut dyn FnMut(&RawRecord) -> Flow) -> Flow {
+        self.count_line(b);
+        self.state = if b == b'\r' {
             State::AfterCr
         } else {
             State::StartCell
         };
         let flow = on_record(&self.record);
         self.record.clear();
-        Some((len + 1, flow))
+        flow
     }
 
     /// Ends the input: delivers a last record without a line end, or
@@ -345,15 +351,7 @@ impl Parser {
             self.state = State::StartCell;
             return Flow::Continue;
         }
-        self.count_line(b);
-        self.state = if b == b'\r' {
-            State::AfterCr
-        } else {
-            State::StartCell
-        };
-        let flow = on_record(&self.record);
-        self.record.clear();
-        flow
+        self.end_record(b, on_record)
     }
 
     fn end_cell(&mut self) {

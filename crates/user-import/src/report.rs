@@ -9,7 +9,7 @@
 use crate::decode::Encoding;
 use crate::error::{ErrorCode, FileError, RowError, Warning};
 use crate::header::Columns;
-use crate::rules::{extension_number, prepare_cell};
+use crate::rules::{email_key, extension_number};
 use crate::schema::Field;
 use crate::store::RowStore;
 use crate::user::User;
@@ -201,9 +201,7 @@ impl Report {
                 metas[index].email_valid,
                 columns.as_ref().and_then(|c| c.column_of(Field::Email)),
             ) {
-                (true, Some(column)) => {
-                    prepare_cell(store.cell(index, column)).to_ascii_lowercase()
-                }
+                (true, Some(column)) => email_key(store.cell(index, column)).into_owned(),
                 _ => String::new(),
             }
         };

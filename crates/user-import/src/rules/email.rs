@@ -22,10 +22,16 @@ const LOCAL_SPECIALS: &[u8] = b".!#$%&'*+/=?^_`{|}~-";
 /// ```
 pub fn normalize_email(value: &str) -> Result<Cow<'_, str>, Problem> {
     check_email(value)?;
+    Ok(lowercase(value))
+}
+
+/// An address as emails are compared and stored: lowercased, borrowed when
+/// it already is (valid addresses are ASCII).
+pub(crate) fn lowercase(value: &str) -> Cow<'_, str> {
     if value.bytes().any(|b| b.is_ascii_uppercase()) {
-        Ok(Cow::Owned(value.to_ascii_lowercase()))
+        Cow::Owned(value.to_ascii_lowercase())
     } else {
-        Ok(Cow::Borrowed(value))
+        Cow::Borrowed(value)
     }
 }
 

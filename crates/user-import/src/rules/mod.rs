@@ -24,6 +24,12 @@ use crate::schema::Field;
 use std::borrow::Cow;
 
 pub use email::normalize_email;
+
+/// The key of a stored email cell for the duplicate rule: the cell as the
+/// rules read it, lowercased.
+pub(crate) fn email_key(raw: &str) -> Cow<'_, str> {
+    email::lowercase(prepare_cell(raw))
+}
 pub use extension::check_extension;
 pub(crate) use extension::extension_number;
 pub use phone::normalize_phone;
