@@ -60,6 +60,7 @@
 //!   Cells over 1,000 characters are refused in any column, template or not.
 //! - **Limits.** The 1,000,000-row limit counts rows that are not blank.
 
+mod batch;
 mod checker;
 mod decode;
 mod error;
@@ -73,6 +74,7 @@ mod schema;
 mod store;
 mod user;
 
+pub use batch::{check_batch, BatchCheck, BatchRejection, BatchUser};
 pub use checker::{Checker, CheckerBuilder, Limits, Progress};
 pub use decode::{Encoding, NotText};
 pub use error::{ErrorCode, FileError, Problem, RowError, Warning};

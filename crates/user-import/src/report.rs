@@ -419,7 +419,7 @@ fn index_of_row(metas: &[RowMeta], row: u32) -> Option<usize> {
 }
 
 /// How many other rows a duplicate-extension message names before "and N more".
-const NAMED_CLASHES: usize = 3;
+pub(crate) const NAMED_CLASHES: usize = 3;
 
 /// An extension given to two or more users of the file (rows that are not
 /// superseded, whatever their other errors): each such row is refused,
@@ -447,22 +447,13 @@ fn extension_conflicts(
                 .take(NAMED_CLASHES)
                 .map(|&(_, i)| describe_row(metas[i].row, &email_of(i)))
                 .collect();
-            let more = group.len() - 1 - others.len();
-            let more = if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            };
             out.push((
                 index,
                 RowError {
                     row: metas[index].row,
                     column: Some(Field::Extension.header().to_string()),
                     code: ErrorCode::DuplicateExtension,
-                    message: format!(
-                        "Extension {extension} is also given to {}{more}; each user needs their own.",
-                        others.join(", ")
-                    ),
+                    message: duplicate_extension_message(extension, &others, group.len() - 1),
                 },
             ));
         }
@@ -492,15 +483,39 @@ fn extensions_taken(
                     row: meta.row,
                     column: Some(Field::Extension.header().to_string()),
                     code: ErrorCode::ExtensionTaken,
-                    message: format!(
-                        "Extension {} belongs to {} ({}), an existing user of this location; \
-                         choose another or leave it empty.",
-                        meta.extension, owner.name, owner.email
-                    ),
+                    message: extension_taken_message(meta.extension, owner),
                 },
             ))
         })
         .collect()
+}
+
+/// The message for an extension that `others` (named, at most
+/// [`NAMED_CLASHES`] of them, out of `clashes`) are given too.
+pub(crate) fn duplicate_extension_message(
+    extension: u32,
+    others: &[String],
+    clashes: usize,
+) -> String {
+    let more = clashes - others.len();
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "Extension {extension} is also given to {}{more}; each user needs their own.",
+        others.join(", ")
+    )
+}
+
+/// The message for an extension that an existing user of the location has.
+pub(crate) fn extension_taken_message(extension: u32, owner: &ExistingUser) -> String {
+    format!(
+        "Extension {extension} belongs to {} ({}), an existing user of this location; \
+         choose another or leave it empty.",
+        owner.name, owner.email
+    )
 }
 
 fn describe_row(row: u32, email: &str) -> String {
