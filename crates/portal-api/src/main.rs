@@ -2,24 +2,36 @@
 //!
 //! ```text
 //! portal-api check FILE.csv [--json] [--error-file OUT.csv]
-//! portal-api serve [--port 8080] [--dist dist]
+//! portal-api serve [--port 8080] [--dist dist] [--db portal.db] [--demo]
 //! ```
 
+mod api;
 mod check;
+mod db;
+mod demo;
 mod serve;
 
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: portal-api check FILE.csv [--json] [--error-file OUT.csv]
-       portal-api serve [--port 8080] [--dist dist]
+       portal-api serve [--port 8080] [--dist dist] [--db portal.db] [--demo] [--test-hooks]
 
   check    validate a CSV file of users exactly as the browser does
            (location-independent rules only)
              --json              print one JSON object on stdout
              --error-file OUT    write the error file (rejected rows) to OUT
            exit status: 0 nothing rejected, 1 rows rejected, 2 file error
-  serve    serve the built app (trunk build --release -> dist/) on 127.0.0.1";
+  serve    the portal API under /api and the built app (trunk build --release
+           -> dist/) on 127.0.0.1
+             --port N            0 picks a free port; the address is printed
+             --dist DIR          the built app (default dist)
+             --db FILE           the SQLite database, created and migrated on
+                                 start (default portal.db; :memory: for tests)
+             --demo              add demo accounts and locations, and print a
+                                 sign-in link and an API token for each
+             --test-hooks        test-only fault switches under /api/test/
+                                 (never in production)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

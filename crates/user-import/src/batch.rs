@@ -117,7 +117,8 @@ pub fn check_batch<E>(
         }
         let (extension, index) = group[0];
         if let Some(owner) = extension_owner(&extension.to_string())? {
-            if Some(owner.email.to_ascii_lowercase().as_str()) != checked[index].email_key.as_deref()
+            if Some(owner.email.to_ascii_lowercase().as_str())
+                != checked[index].email_key.as_deref()
             {
                 errors[index].push(extension_taken_message(extension, &owner));
             }
@@ -127,10 +128,9 @@ pub fn check_batch<E>(
     let mut outcome = BatchCheck::default();
     for (index, (user, errors)) in checked.into_iter().zip(errors).enumerate() {
         match user.user {
-            Some(valid) if errors.is_empty() => outcome.accepted.push(BatchUser {
-                index,
-                user: valid,
-            }),
+            Some(valid) if errors.is_empty() => {
+                outcome.accepted.push(BatchUser { index, user: valid })
+            }
             _ => outcome.rejected.push(BatchRejection {
                 index,
                 email: prepare_cell(users[index].email.as_deref().unwrap_or("")).to_string(),
@@ -220,7 +220,10 @@ mod tests {
     fn every_field_problem_is_reported() {
         let check = check_batch(&[user("", "not-an-email", Some("0123"))], nobody).unwrap();
         let rejected = &check.rejected[0];
-        assert_eq!((rejected.index, rejected.email.as_str()), (0, "not-an-email"));
+        assert_eq!(
+            (rejected.index, rejected.email.as_str()),
+            (0, "not-an-email")
+        );
         assert_eq!(rejected.errors.len(), 3, "{:?}", rejected.errors);
         assert!(rejected.errors[0].starts_with("First Name"));
     }
@@ -262,7 +265,10 @@ mod tests {
             user("Ann", "ann@example.com", Some("2041")),
             user("Bob", "bob@example.com", Some("2042")),
         ];
-        assert_eq!(accepted_indexes(&check_batch(&batch, owner).unwrap()), [0, 1]);
+        assert_eq!(
+            accepted_indexes(&check_batch(&batch, owner).unwrap()),
+            [0, 1]
+        );
 
         let batch = [user("Bob", "bob@example.com", Some("2041"))];
         let check = check_batch(&batch, owner).unwrap();

@@ -66,6 +66,7 @@ mod decode;
 mod error;
 pub mod error_file;
 mod header;
+mod licenses;
 mod parse;
 mod report;
 pub mod rules;
@@ -79,6 +80,7 @@ pub use checker::{Checker, CheckerBuilder, Limits, Progress};
 pub use decode::{Encoding, NotText};
 pub use error::{ErrorCode, FileError, Problem, RowError, Warning};
 pub use error_file::error_file_name;
+pub use licenses::{license, License, LICENSES};
 pub use report::{
     AcceptedUser, Counts, ExistingUser, RejectedRow, Report, RowStatus, SupersededRow,
 };
