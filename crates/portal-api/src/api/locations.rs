@@ -100,8 +100,9 @@ pub struct Locations {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<SearchQuery>,
+    query: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Locations>, ApiError> {
+    let query = super::read_query(query)?;
     let account = caller.account.id;
     let locations = state.db.run(move |c| search(c, account, &query.q)).await?;
     Ok(Json(Locations { locations }))

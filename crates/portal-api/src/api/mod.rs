@@ -15,7 +15,8 @@ pub use test_hooks::Faults;
 
 use crate::db::Db;
 use axum::body::Bytes;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{DefaultBodyLimit, Query};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
@@ -118,6 +119,13 @@ fn read_body(
             ApiError::bad_request("unreadable_body", rejection.body_text())
         }
     })
+}
+
+/// The query string's parameters, or 400 saying which one is wrong.
+fn read_query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    query
+        .map(|Query(value)| value)
+        .map_err(|rejection| ApiError::bad_request("bad_query", rejection.body_text()))
 }
 
 /// JSON, or 400 saying where it goes wrong.

@@ -81,8 +81,9 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(query): Query<PageQuery>,
+    query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Page>, ApiError> {
+    let query = super::read_query(query)?;
     let limit = query.limit.unwrap_or(100);
     if !(1..=PAGE_LIMIT).contains(&limit) {
         return Err(ApiError::bad_request(
