@@ -95,3 +95,88 @@ proptest! {
         }
     }
 }
+
+/// A field as an API caller might send it: missing, empty, plausible or junk.
+fn api_field() -> impl Strategy<Value = Option<String>> {
+    prop::option::of(prop_oneof![
+        Just(String::new()),
+        Just("Ann".to_string()),
+        Just(" ann@example.com ".to_string()),
+        Just("ANN@example.com".to_string()),
+        Just("bo@example.com".to_string()),
+        Just("2041".to_string()),
+        Just("0123".to_string()),
+        Just("+44 20 7946 0958".to_string()),
+        Just("'=1+1".to_string()),
+        ".{0,12}",
+    ])
+}
+
+fn api_user() -> impl Strategy<Value = user_import::UserInput> {
+    prop::collection::vec(api_field(), 7).prop_map(|f| user_import::UserInput {
+        first_name: f[0].clone(),
+        last_name: f[1].clone(),
+        email: f[2].clone(),
+        extension: f[3].clone(),
+        mobile_number: f[4].clone(),
+        job_title: f[5].clone(),
+        department: f[6].clone(),
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// A batch from the API: every user is accepted or rejected exactly once,
+    /// no two accepted share an email or an extension, and each accepted user
+    /// checks again to itself.
+    #[test]
+    fn a_batch_accounts_for_every_user(
+        users in prop::collection::vec(api_user(), 0..12),
+        taken in prop::option::of(Just("2041")),
+    ) {
+        let owner = |extension: &str| -> Result<Option<user_import::ExistingUser>, ()> {
+            Ok((Some(extension) == taken).then(|| {
+                user_import::ExistingUser::new("owner@example.com", Some(extension), "Owner")
+            }))
+        };
+        let checked = user_import::check_batch(&users, owner).unwrap();
+        let mut indexes: Vec<usize> = checked
+            .accepted
+            .iter()
+            .map(|a| a.index)
+            .chain(checked.rejected.iter().map(|r| r.index))
+            .collect();
+        indexes.sort_unstable();
+        prop_assert_eq!(indexes, (0..users.len()).collect::<Vec<_>>());
+        prop_assert!(checked.rejected.iter().all(|r| !r.errors.is_empty()));
+        let mut emails: Vec<&str> = checked.accepted.iter().map(|a| a.user.email.as_str()).collect();
+        let mut extensions: Vec<&str> = checked
+            .accepted
+            .iter()
+            .filter_map(|a| a.user.extension.as_deref())
+            .collect();
+        let (e, x) = (emails.len(), extensions.len());
+        emails.sort_unstable();
+        emails.dedup();
+        extensions.sort_unstable();
+        extensions.dedup();
+        prop_assert_eq!((emails.len(), extensions.len()), (e, x));
+        if taken.is_some() {
+            prop_assert!(!extensions.contains(&"2041"));
+        }
+        for accepted in &checked.accepted {
+            let again = user_import::UserInput {
+                first_name: Some(accepted.user.first_name.clone()),
+                last_name: Some(accepted.user.last_name.clone()),
+                email: Some(accepted.user.email.clone()),
+                extension: accepted.user.extension.clone(),
+                mobile_number: accepted.user.mobile_number.clone(),
+                job_title: accepted.user.job_title.clone(),
+                department: accepted.user.department.clone(),
+            };
+            let revalidated = again.validate();
+            prop_assert_eq!(revalidated.as_ref(), Ok(&accepted.user));
+        }
+    }
+}
