@@ -5,6 +5,8 @@
 //! import flow (file check in a worker, results, import) replaces the body
 //! of [`ImportDialog`] later; the markers documented in the architecture stay.
 
+pub mod api;
+
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -9,6 +9,8 @@
 //! removes again.
 
 use crate::error::RowError;
+use crate::schema::Field;
+use crate::user::User;
 
 pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -30,6 +32,44 @@ pub(crate) fn write<'a>(
         line.extend(cells.iter().map(|c| c.to_string()));
         let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
         line.push(messages.join("; "));
+        write_line(&mut out, &line);
+    }
+    out
+}
+
+/// A file of users in the template's columns, for users who could not be
+/// imported (a failed batch, or rows the server refused): same format as the
+/// error file, with an `Errors` column when any user comes with messages. It
+/// imports again as it is once fixed.
+///
+/// ```
+/// use user_import::{users_file, User};
+/// let ann = User { first_name: "Ann".into(), last_name: "Lee".into(),
+///                  email: "ann@example.com".into(), mobile_number: Some("+14155550132".into()),
+///                  ..User::default() };
+/// let file = users_file([(&ann, &[][..])]);
+/// let report = user_import::check(&file);
+/// assert_eq!(report.accepted().next().unwrap().user, ann);
+/// ```
+pub fn users_file<'a>(users: impl IntoIterator<Item = (&'a User, &'a [String])>) -> Vec<u8> {
+    let users: Vec<(&User, &[String])> = users.into_iter().collect();
+    let with_errors = users.iter().any(|(_, errors)| !errors.is_empty());
+    let mut out = UTF8_BOM.to_vec();
+    let mut line: Vec<String> = Field::ALL.iter().map(|f| f.header().to_string()).collect();
+    if with_errors {
+        line.push("Errors".to_string());
+    }
+    write_line(&mut out, &line);
+    for (user, errors) in users {
+        line.clear();
+        line.extend(
+            Field::ALL
+                .iter()
+                .map(|&f| user.get(f).unwrap_or("").to_string()),
+        );
+        if with_errors {
+            line.push(errors.join("; "));
+        }
         write_line(&mut out, &line);
     }
     out
@@ -162,6 +202,37 @@ mod tests {
         assert_eq!(
             out,
             b"\"'=HYPERLINK(\"\"x\"\")\",'+44 20,'-1,'@SUM,'\tx,\"'\rx\",a=b\r\n"
+        );
+    }
+
+    #[test]
+    fn a_users_file_is_the_template_with_an_errors_column_when_needed() {
+        let ann = User {
+            first_name: "Ann".into(),
+            last_name: "O'Lee, Jr".into(),
+            email: "ann@example.com".into(),
+            extension: Some("2041".into()),
+            mobile_number: Some("+14155550132".into()),
+            job_title: Some("=Boss".into()),
+            department: None,
+        };
+        let plain = users_file([(&ann, &[][..])]);
+        assert_eq!(
+            String::from_utf8(plain.clone()).unwrap(),
+            "\u{feff}First Name,Last Name,Email,Extension,Mobile Number,Job Title,Department\r\n\
+             Ann,\"O'Lee, Jr\",ann@example.com,2041,'+14155550132,'=Boss,\r\n"
+        );
+        let report = crate::check(&plain);
+        assert_eq!(report.accepted().next().unwrap().user, ann);
+
+        let why = ["Extension 2041 belongs to Bo Lee (bo@example.com)".to_string()];
+        let with_errors = String::from_utf8(users_file([(&ann, &why[..])])).unwrap();
+        assert!(with_errors.starts_with("\u{feff}First Name,"));
+        assert!(with_errors.contains("Department,Errors\r\n"));
+        assert!(with_errors.ends_with(",Extension 2041 belongs to Bo Lee (bo@example.com)\r\n"));
+        assert!(
+            crate::check(with_errors.as_bytes()).warnings().is_empty(),
+            "Errors is ignored on re-import"
         );
     }
 }

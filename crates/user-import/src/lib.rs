@@ -79,7 +79,7 @@ pub use batch::{check_batch, BatchCheck, BatchRejection, BatchUser};
 pub use checker::{Checker, CheckerBuilder, Limits, Progress};
 pub use decode::{Encoding, NotText};
 pub use error::{ErrorCode, FileError, Problem, RowError, Warning};
-pub use error_file::error_file_name;
+pub use error_file::{error_file_name, users_file};
 pub use licenses::{license, License, LICENSES};
 pub use report::{
     AcceptedUser, Counts, ExistingUser, RejectedRow, Report, RowStatus, SupersededRow,
