@@ -85,8 +85,8 @@ pub use report::{
     AcceptedUser, Counts, ExistingUser, RejectedRow, Report, RowStatus, SupersededRow,
 };
 pub use schema::{
-    guidelines, template_csv, Field, FieldSpec, Guidelines, CELL_MAX_CHARS, NAME_MAX_CHARS,
-    TEMPLATE_FILE_NAME, TEXT_MAX_CHARS,
+    group_thousands, guidelines, template_csv, Field, FieldSpec, Guidelines, CELL_MAX_CHARS,
+    NAME_MAX_CHARS, TEMPLATE_FILE_NAME, TEXT_MAX_CHARS,
 };
 pub use user::{FieldProblem, User, UserInput};
 

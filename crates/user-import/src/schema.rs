@@ -246,8 +246,13 @@ pub fn guidelines() -> Guidelines {
     }
 }
 
-/// `1000000` → `1,000,000`, for messages.
-pub(crate) fn group_thousands(n: u64) -> String {
+/// `1000000` → `1,000,000`, for messages and counts people read.
+///
+/// ```
+/// assert_eq!(user_import::group_thousands(1_234_567), "1,234,567");
+/// assert_eq!(user_import::group_thousands(999), "999");
+/// ```
+pub fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {
