@@ -6,14 +6,17 @@
 //! of [`ImportDialog`] later; the markers documented in the architecture stay.
 
 pub mod api;
+pub mod check_file;
+pub mod download;
+pub mod perf;
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// The name under which the CSV template is saved (from the rules crate).
 pub use user_import::TEMPLATE_FILE_NAME;
 /// The media type of the CSV template (the bytes carry a UTF-8 BOM).
-pub const TEMPLATE_MEDIA_TYPE: &str = "text/csv;charset=utf-8";
+pub const TEMPLATE_MEDIA_TYPE: &str = download::CSV_MEDIA_TYPE;
 
 /// Mounts the app on `<body>` for the lifetime of the page.
 pub fn mount() {
@@ -72,7 +75,10 @@ pub fn ImportDialog(
 
     let download = move |_| match download_template() {
         Ok(()) => download_error.set(None),
-        Err(err) => download_error.set(Some(describe(&err))),
+        Err(err) => download_error.set(Some(download::describe(
+            &err,
+            "The template could not be downloaded.",
+        ))),
     };
 
     view! {
@@ -162,45 +168,10 @@ pub fn Guidelines() -> impl IntoView {
 
 /// The CSV template from the rules crate as a `Blob` of type [`TEMPLATE_MEDIA_TYPE`].
 pub fn template_blob() -> Result<web_sys::Blob, JsValue> {
-    bytes_to_blob(&user_import::template_csv(), TEMPLATE_MEDIA_TYPE)
+    download::bytes_to_blob(&user_import::template_csv(), TEMPLATE_MEDIA_TYPE)
 }
 
 /// Saves the CSV template as [`TEMPLATE_FILE_NAME`] through a temporary Blob URL.
 pub fn download_template() -> Result<(), JsValue> {
-    save_blob(&template_blob()?, TEMPLATE_FILE_NAME)
-}
-
-fn bytes_to_blob(bytes: &[u8], media_type: &str) -> Result<web_sys::Blob, JsValue> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(media_type);
-    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-}
-
-fn save_blob(blob: &web_sys::Blob, file_name: &str) -> Result<(), JsValue> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| JsValue::from_str("no document"))?;
-    let url = web_sys::Url::create_object_url_with_blob(blob)?;
-    let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
-    anchor.set_href(&url);
-    anchor.set_download(file_name);
-    anchor.click();
-    // Revoke later: revoking at once can cancel the download in some browsers.
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        std::time::Duration::from_secs(10),
-    );
-    Ok(())
-}
-
-fn describe(err: &JsValue) -> String {
-    err.as_string()
-        .or_else(|| {
-            err.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| "The template could not be downloaded.".to_owned())
+    download::save_blob(&template_blob()?, TEMPLATE_FILE_NAME)
 }

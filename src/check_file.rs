@@ -1,0 +1,171 @@
+//! Checks a chosen file: reads it in slices and feeds them to the rules
+//! crate's [`Checker`]. No views here, so that a Web Worker can take this
+//! module's place later without touching the results view.
+
+use std::fmt;
+
+use js_sys::{Promise, Uint8Array};
+use user_import::{Checker, ExistingUser, Progress, Report};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::perf;
+
+/// The slice read and checked at a time: large enough to be fast, small
+/// enough that one slice is a short task for the main thread.
+pub const CHUNK_BYTES: usize = 4 * 1024 * 1024;
+
+/// How to check a file.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Bytes read and checked at a time.
+    pub chunk_bytes: usize,
+    /// The location's users (for new/update counts and taken extensions).
+    pub existing_users: Vec<ExistingUser>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> CheckOptions {
+        CheckOptions {
+            chunk_bytes: CHUNK_BYTES,
+            existing_users: Vec::new(),
+        }
+    }
+}
+
+/// A finished check.
+#[derive(Debug, Clone)]
+pub struct FileCheck {
+    pub report: Report,
+    /// Milliseconds from the first byte fed to the report.
+    pub check_ms: f64,
+}
+
+/// Why a check did not finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckError {
+    /// The caller stopped it (another file was chosen, the dialog closed).
+    Cancelled,
+    /// The browser could not read the file (moved, deleted, no permission).
+    Unreadable(String),
+}
+
+impl fmt::Display for CheckError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CheckError::Cancelled => f.write_str("The check was cancelled."),
+            CheckError::Unreadable(why) => write!(
+                f,
+                "The file could not be read ({why}). Choose it again, or copy it to this computer first."
+            ),
+        }
+    }
+}
+
+/// Checks `file` slice by slice, yielding to the event loop between slices
+/// so the page stays responsive. After each slice `keep_going` gets the
+/// progress and the file size; returning `false` cancels the check.
+///
+/// Sets the `import:check` measure (first byte fed → report ready).
+pub async fn check_file(
+    file: &web_sys::Blob,
+    options: CheckOptions,
+    mut keep_going: impl FnMut(Progress, u64) -> bool,
+) -> Result<FileCheck, CheckError> {
+    let size = file.size() as u64;
+    let chunk = options.chunk_bytes.max(1) as u64;
+    let mut checker = Checker::builder()
+        .expected_bytes(size)
+        .existing_users(options.existing_users)
+        .build();
+
+    let mut buffer = Vec::new();
+    let mut started_at = None;
+    let mut offset = 0;
+    // The next slice is requested before the current one is checked, so
+    // reading and checking overlap.
+    let mut pending = (size > 0).then(|| read_slice(file, 0, chunk.min(size)));
+    while let Some(read) = pending.take() {
+        let bytes = read.await?;
+        let end = offset + bytes.length() as u64;
+        if end < size && !checker.is_stopped() {
+            pending = Some(read_slice(file, end, (end + chunk).min(size)));
+        }
+        buffer.resize(bytes.length() as usize, 0);
+        bytes.copy_to(&mut buffer);
+        if started_at.is_none() {
+            started_at = Some(start_timing());
+        }
+        checker.feed(&buffer);
+        offset = end;
+        if pending.is_some() {
+            yield_to_event_loop().await;
+            if !keep_going(checker.progress(), size) {
+                return Err(CheckError::Cancelled);
+            }
+        }
+    }
+    let started_at = started_at.unwrap_or_else(start_timing);
+    let report = checker.finish();
+    perf::mark(perf::CHECK_END_MARK);
+    perf::measure(
+        perf::CHECK_MEASURE,
+        perf::CHECK_START_MARK,
+        Some(perf::CHECK_END_MARK),
+    );
+    let check_ms = perf::now() - started_at;
+    keep_going(
+        Progress {
+            bytes: size,
+            rows: report.counts().rows,
+        },
+        size,
+    );
+    Ok(FileCheck { report, check_ms })
+}
+
+fn start_timing() -> f64 {
+    perf::mark(perf::CHECK_START_MARK);
+    perf::now()
+}
+
+/// Starts reading bytes `start..end` of the file.
+fn read_slice(
+    file: &web_sys::Blob,
+    start: u64,
+    end: u64,
+) -> impl std::future::Future<Output = Result<Uint8Array, CheckError>> {
+    let promise = file
+        .slice_with_f64_and_f64(start as f64, end as f64)
+        .map(|slice| slice.array_buffer());
+    async move {
+        let buffer = JsFuture::from(promise.map_err(unreadable)?)
+            .await
+            .map_err(unreadable)?;
+        Ok(Uint8Array::new(&buffer))
+    }
+}
+
+fn unreadable(err: JsValue) -> CheckError {
+    CheckError::Unreadable(crate::download::describe(&err, "unknown error"))
+}
+
+/// Lets the browser handle input and paint before the next slice: a message
+/// to ourselves, which (unlike a nested `setTimeout`) is not delayed by 4 ms.
+pub(crate) async fn yield_to_event_loop() {
+    let channel = web_sys::MessageChannel::new().ok();
+    let promise = Promise::new(&mut |resolve, _reject| match &channel {
+        Some(channel) => {
+            channel.port1().set_onmessage(Some(&resolve));
+            if channel.port2().post_message(&JsValue::NULL).is_err() {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        }
+        None => {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+    // Held until here so the channel outlives its message.
+    drop(channel);
+}
