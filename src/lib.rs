@@ -7,8 +7,10 @@
 
 pub mod api;
 pub mod check_file;
+pub mod checked;
 pub mod download;
 pub mod perf;
+pub mod virtual_rows;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;

@@ -6,8 +6,11 @@ pub const CHECK_MEASURE: &str = "import:check";
 /// From the file chosen to the results on screen.
 pub const SHOWN_MEASURE: &str = "import:shown";
 
+/// Set when a file is chosen or dropped.
 pub const CHOSEN_MARK: &str = "import:chosen";
+/// Set just before the first byte is fed to the checker.
 pub const CHECK_START_MARK: &str = "import:check-start";
+/// Set when the report is ready.
 pub const CHECK_END_MARK: &str = "import:check-end";
 
 fn performance() -> Option<web_sys::Performance> {
