@@ -1,20 +1,30 @@
 //! The Voice portal single-page app (Leptos, client-side rendering).
 //!
-//! This is the placeholder shell: a header, the User management page and the
-//! Import users dialog with its stable test hooks (`data-testid`). The real
-//! import flow (file check in a worker, results, import) replaces the body
-//! of [`ImportDialog`] later; the markers documented in the architecture stay.
+//! The User management page and its Import users dialog: choose or drop a
+//! CSV file, the browser checks it with the rules crate and shows the
+//! results. The markers that tests rely on (`data-testid`, `data-count`,
+//! the `import:*` performance measures) are documented in the architecture.
+//!
+//! Modules: [`check_file`] reads and checks a file (no views, so a Web
+//! Worker can replace it); [`checked`] is the data the results show;
+//! [`results`] and [`import_dialog`] are the views.
 
 pub mod api;
 pub mod check_file;
 pub mod checked;
 pub mod download;
+mod focus;
+pub mod import_dialog;
 pub mod perf;
+pub mod results;
 pub mod virtual_rows;
 
+use leptos::html;
 use leptos::prelude::*;
+use user_import::{ExistingUser, User};
 use wasm_bindgen::JsValue;
 
+pub use import_dialog::ImportDialog;
 /// The name under which the CSV template is saved (from the rules crate).
 pub use user_import::TEMPLATE_FILE_NAME;
 /// The media type of the CSV template (the bytes carry a UTF-8 BOM).
@@ -40,8 +50,38 @@ pub fn App() -> impl IntoView {
 
 /// The User management page with its IMPORT.CSV entry point.
 #[component]
-pub fn UserManagement() -> impl IntoView {
+pub fn UserManagement(
+    /// The location's current users (none until the API client loads them).
+    #[prop(optional, into)]
+    existing_users: Signal<Vec<ExistingUser>>,
+) -> impl IntoView {
     let dialog_open = RwSignal::new(false);
+    // The accepted users handed over by the dialog; the API import comes later.
+    let ready = RwSignal::new(Vec::<User>::new());
+    let open_button = NodeRef::<html::Button>::new();
+
+    // Focus goes back to IMPORT.CSV when the dialog closes.
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = dialog_open.get();
+        if was_open == Some(true) && !is_open {
+            if let Some(button) = open_button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+        is_open
+    });
+    let on_import = Callback::new(move |users: Vec<User>| {
+        ready.set(users);
+        dialog_open.set(false);
+    });
+    let ready_text = move || {
+        let n = ready.with(Vec::len);
+        match n {
+            0 => String::new(),
+            1 => "1 user ready to import".to_owned(),
+            n => format!("{} users ready to import", checked::group_digits(n as u64)),
+        }
+    };
 
     view! {
         <section class="card" aria-labelledby="user-management-title">
@@ -52,85 +92,18 @@ pub fn UserManagement() -> impl IntoView {
                     class="btn btn-primary"
                     data-testid="import-csv"
                     aria-haspopup="dialog"
+                    node_ref=open_button
                     on:click=move |_| dialog_open.set(true)
                 >
                     "IMPORT.CSV"
                 </button>
             </div>
             <p class="muted">"Create or update the users of a location from a CSV file."</p>
+            <p class="ready" role="status" data-testid="ready-to-import">{ready_text}</p>
         </section>
         <Show when=move || dialog_open.get()>
-            <ImportDialog open=dialog_open/>
+            <ImportDialog open=dialog_open existing_users=existing_users on_import=on_import/>
         </Show>
-    }
-}
-
-/// The Import users dialog (placeholder: template download and guidelines).
-#[component]
-pub fn ImportDialog(
-    /// Cleared when the dialog is closed.
-    open: RwSignal<bool>,
-) -> impl IntoView {
-    let show_guidelines = RwSignal::new(false);
-    let download_error = RwSignal::new(None::<String>);
-    let close = move || open.set(false);
-
-    let download = move |_| match download_template() {
-        Ok(()) => download_error.set(None),
-        Err(err) => download_error.set(Some(download::describe(
-            &err,
-            "The template could not be downloaded.",
-        ))),
-    };
-
-    view! {
-        <div class="backdrop" on:click=move |_| close()></div>
-        <div
-            class="dialog"
-            role="dialog"
-            aria-modal="true"
-            aria-labelledby="import-dialog-title"
-            data-testid="import-dialog"
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    close();
-                }
-            }
-        >
-            <h2 id="import-dialog-title">"Import users"</h2>
-            <div class="dialog-actions">
-                <button
-                    type="button"
-                    class="btn"
-                    data-testid="download-template"
-                    on:click=download
-                >
-                    "DOWNLOAD TEMPLATE"
-                </button>
-                <button
-                    type="button"
-                    class="btn"
-                    data-testid="guidelines"
-                    aria-expanded=move || show_guidelines.get().to_string()
-                    on:click=move |_| show_guidelines.update(|shown| *shown = !*shown)
-                >
-                    "IMPORT GUIDELINES"
-                </button>
-            </div>
-            <Show when=move || show_guidelines.get()>
-                <Guidelines/>
-            </Show>
-            {move || {
-                download_error
-                    .get()
-                    .map(|msg| view! { <p class="error" role="alert">{msg}</p> })
-            }}
-            <div class="dialog-footer">
-                <button type="button" class="btn btn-text" data-testid="cancel" on:click=move |_| close()>
-                    "Cancel"
-                </button>
-            </div>
-        </div>
     }
 }
 

@@ -1,0 +1,331 @@
+//! The results of a check: the figures, the file's problems and warnings,
+//! the rejected rows cell by cell (a virtualized table), the error file.
+//!
+//! Every value from the file is rendered as text, never as markup.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::html;
+use leptos::prelude::*;
+use user_import::{Counts, Warning};
+
+use crate::checked::{format_size, group_digits, CheckedFile};
+use crate::download::{ObjectUrl, CSV_MEDIA_TYPE};
+use crate::virtual_rows::visible_window;
+
+/// The height of one line of the error table, in pixels (CSS follows it).
+pub const ERROR_ROW_PX: u32 = 48;
+/// Lines rendered above and below the visible ones.
+pub const ERROR_OVERSCAN: usize = 6;
+/// The error table's viewport before it is measured.
+const DEFAULT_VIEWPORT_PX: f64 = 384.0;
+/// Superseded rows listed by name; the rest are counted.
+const SUPERSEDED_LISTED: usize = 50;
+
+/// The whole results view of one checked file.
+#[component]
+pub fn Results(checked: Arc<CheckedFile>) -> impl IntoView {
+    let has_file_errors = !checked.report.file_errors().is_empty();
+    let has_errors = checked.error_count() > 0;
+    view! {
+        <section class="results" aria-labelledby="results-title" data-testid="results">
+            <div class="results-header">
+                <h3 id="results-title" class="file-name">{checked.file_name.clone()}</h3>
+                <span class="muted">{format_size(checked.file_size)}</span>
+                <span class="checked-line" data-testid="checked-line">{checked.checked_line()}</span>
+            </div>
+            {has_file_errors.then(|| view! { <FileErrors checked=checked.clone()/> })}
+            <Figures counts=checked.counts/>
+            <Notices checked=checked.clone()/>
+            {has_errors.then(|| view! { <ErrorTable checked=checked.clone()/> })}
+        </section>
+    }
+}
+
+/// Problems with the whole file: nothing in it can be imported.
+#[component]
+fn FileErrors(checked: Arc<CheckedFile>) -> impl IntoView {
+    let errors: Vec<String> = checked
+        .report
+        .file_errors()
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    view! {
+        <div class="alert alert-error" role="alert" data-testid="file-errors">
+            <p class="alert-title">"This file cannot be imported"</p>
+            <ul>{errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+        </div>
+    }
+}
+
+/// The figures, each marked with `data-count` for tests.
+#[component]
+pub fn Figures(counts: Counts) -> impl IntoView {
+    let figures: [(&str, &str, u32, &str); 7] = [
+        ("rows", "Rows", counts.rows, ""),
+        ("accepted", "Accepted", counts.accepted, "good"),
+        ("rejected", "Rejected", counts.rejected, "bad"),
+        ("superseded", "Superseded", counts.superseded, "warn"),
+        ("blank", "Blank", counts.blank_rows, ""),
+        ("new", "New users", counts.new, ""),
+        ("updates", "Updates", counts.updates, ""),
+    ];
+    view! {
+        <dl class="figures">
+            {figures
+                .into_iter()
+                .map(|(key, label, value, tone)| {
+                    let tone = if value > 0 { tone } else { "" };
+                    view! {
+                        <div class="figure" data-tone=tone>
+                            <dt>{label}</dt>
+                            <dd data-count=key>{value}</dd>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </dl>
+    }
+}
+
+/// Warnings: encoding, unknown columns, and the rows superseded by later ones.
+#[component]
+fn Notices(checked: Arc<CheckedFile>) -> impl IntoView {
+    let report = &checked.report;
+    let general: Vec<String> = report
+        .warnings()
+        .iter()
+        .filter(|w| !matches!(w, Warning::Superseded { .. }))
+        .map(|w| w.to_string())
+        .collect();
+    let superseded = checked.counts.superseded as usize;
+    let listed: Vec<String> = report
+        .superseded()
+        .take(SUPERSEDED_LISTED)
+        .map(|s| {
+            format!(
+                "Row {} ({}) is replaced by row {}",
+                s.row, s.email, s.by_row
+            )
+        })
+        .collect();
+    if general.is_empty() && superseded == 0 {
+        return None;
+    }
+    let more = superseded.saturating_sub(listed.len());
+    Some(view! {
+        <div class="alert alert-warning" data-testid="warnings">
+            <ul>
+                {general.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                {(superseded > 0).then(|| view! {
+                    <li>
+                        {superseded_sentence(superseded)}
+                        <details>
+                            <summary>"Show the replaced rows"</summary>
+                            <ul class="superseded-list">
+                                {listed.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
+                                {(more > 0).then(|| view! {
+                                    <li class="muted">{format!("and {} more", group_digits(more as u64))}</li>
+                                })}
+                            </ul>
+                        </details>
+                    </li>
+                })}
+            </ul>
+        </div>
+    })
+}
+
+fn superseded_sentence(superseded: usize) -> String {
+    if superseded == 1 {
+        "1 row has the same email as a later row; the later row wins and this one is not imported."
+            .to_owned()
+    } else {
+        format!(
+            "{} rows have the same email as a later row; the later rows win and these are not imported.",
+            group_digits(superseded as u64)
+        )
+    }
+}
+
+/// The errors, one line per problem, in a scroll container that renders
+/// only the lines in view (the DOM stays the same size for any file).
+#[component]
+fn ErrorTable(checked: Arc<CheckedFile>) -> impl IntoView {
+    let total = checked.error_count();
+    let rows_with_errors = checked.counts.rejected;
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport = RwSignal::new(DEFAULT_VIEWPORT_PX);
+    let window = Memo::new(move |_| {
+        visible_window(
+            total,
+            f64::from(ERROR_ROW_PX),
+            scroll_top.get(),
+            viewport.get(),
+            ERROR_OVERSCAN,
+        )
+    });
+    let scroller = NodeRef::<html::Div>::new();
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
+            scroll_top.set(f64::from(el.scroll_top()));
+            let height = f64::from(el.client_height());
+            if height > 0.0 && height != viewport.get_untracked() {
+                viewport.set(height);
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if scroller.get().is_some() {
+            measure();
+        }
+    });
+    let header_cells = Arc::new(checked.header().to_vec());
+    let link = view! { <ErrorFileLink checked=checked.clone()/> };
+    let line = move |index: usize| error_line_view(&checked, &header_cells, index);
+
+    view! {
+        <section class="errors" aria-labelledby="errors-title">
+            <div class="errors-header">
+                <h3 id="errors-title">"Errors"</h3>
+                <span class="muted">
+                    {format!(
+                        "{} {} in {} {}",
+                        group_digits(total as u64),
+                        if total == 1 { "problem" } else { "problems" },
+                        group_digits(rows_with_errors.into()),
+                        if rows_with_errors == 1 { "row" } else { "rows" },
+                    )}
+                </span>
+                {link}
+            </div>
+            <div
+                class="table-scroll"
+                node_ref=scroller
+                tabindex="0"
+                role="region"
+                aria-label="Errors, row by row"
+                data-testid="error-table"
+                on:scroll=move |_| measure()
+            >
+                <table class="error-table" aria-rowcount={total + 1}>
+                    <thead>
+                        <tr aria-rowindex="1">
+                            <th scope="col" class="cell-row">"Row"</th>
+                            <th scope="col" class="cell-column">"Column"</th>
+                            <th scope="col" class="cell-message">"Problem"</th>
+                            <th scope="col" class="cell-values">"Row as uploaded"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <tr
+                            class="spacer"
+                            aria-hidden="true"
+                            style:height=move || px(window.get().top_px)
+                        >
+                            <td colspan="4"></td>
+                        </tr>
+                        <For
+                            each=move || { let w = window.get(); w.start..w.end }
+                            key=|index| *index
+                            children=line
+                        />
+                        <tr
+                            class="spacer"
+                            aria-hidden="true"
+                            style:height=move || px(window.get().bottom_px)
+                        >
+                            <td colspan="4"></td>
+                        </tr>
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// A CSS length in whole pixels (no float formatting in the wasm).
+fn px(value: f64) -> String {
+    format!("{}px", value.round() as u64)
+}
+
+/// One line of the error table: row, column, problem, and the row's cells.
+fn error_line_view(checked: &CheckedFile, header: &[String], index: usize) -> impl IntoView {
+    let line = checked.error_line(index);
+    let row = line.as_ref().map_or(0, |l| l.row);
+    let continues = line.as_ref().is_some_and(|l| l.continues_row);
+    let column = line
+        .as_ref()
+        .and_then(|l| l.column)
+        .unwrap_or("Whole row")
+        .to_owned();
+    let message = line.as_ref().map_or("", |l| l.message).to_owned();
+    let message_title = message.clone();
+    let cells = checked.cells_of(row);
+    let shown: Vec<&str> = cells
+        .iter()
+        .map(|c| if c.trim().is_empty() { "—" } else { c })
+        .collect();
+    let values = shown.join(" · ");
+    let values_title = header
+        .iter()
+        .zip(&cells)
+        .map(|(h, c)| format!("{h}: {c}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    view! {
+        <tr
+            class="error-line"
+            class:continues=continues
+            data-row=row
+            aria-rowindex={index + 2}
+            style:height=format!("{ERROR_ROW_PX}px")
+        >
+            <td class="cell-row">{row}</td>
+            <td class="cell-column">{column}</td>
+            <td class="cell-message">
+                <div class="clamp" title=message_title>{message}</div>
+            </td>
+            <td class="cell-values" title=values_title>{values}</td>
+        </tr>
+    }
+}
+
+/// The **Download error file** link: a `blob:` URL of the report's error
+/// file, built just after the results are on screen and revoked when the
+/// results go away.
+#[component]
+pub fn ErrorFileLink(checked: Arc<CheckedFile>) -> impl IntoView {
+    let url = RwSignal::new(None::<ObjectUrl>);
+    let file_name = checked.error_file_name();
+    set_timeout(
+        move || {
+            if let Ok(made) = ObjectUrl::from_bytes(&checked.report.error_file(), CSV_MEDIA_TYPE) {
+                // Dropped (so revoked) at once if the results are gone.
+                let _ = url.try_set(Some(made));
+            }
+        },
+        Duration::ZERO,
+    );
+    on_cleanup(move || {
+        let _ = url.try_update(|url| url.take());
+    });
+    move || {
+        url.with(|url| {
+            url.as_ref().map(|url| {
+                view! {
+                    <a
+                        class="btn"
+                        data-testid="error-file"
+                        download=file_name.clone()
+                        href=url.as_str().to_owned()
+                    >
+                        "Download error file"
+                    </a>
+                }
+            })
+        })
+    }
+}
