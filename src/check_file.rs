@@ -11,14 +11,19 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::perf;
 
-/// The slice read and checked at a time: large enough to be fast, small
-/// enough that one slice is a short task for the main thread.
+/// The largest slice read and checked at a time.
 pub const CHUNK_BYTES: usize = 4 * 1024 * 1024;
+/// The first slice: small, so that checking starts as soon as possible.
+pub const FIRST_SLICE_BYTES: usize = 256 * 1024;
+/// How long checking one slice should take: the slices after the first are
+/// sized from the speed measured so far, so that none is a long task (over
+/// 50 ms) for the main thread.
+pub const TARGET_SLICE_MS: f64 = 30.0;
 
 /// How to check a file.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
-    /// Bytes read and checked at a time.
+    /// The most bytes read and checked at a time.
     pub chunk_bytes: usize,
     /// The location's users (for new/update counts and taken extensions).
     pub existing_users: Vec<ExistingUser>,
@@ -64,7 +69,8 @@ impl fmt::Display for CheckError {
 
 /// Checks `file` slice by slice, yielding to the event loop between slices
 /// so the page stays responsive. After each slice `keep_going` gets the
-/// progress and the file size; returning `false` cancels the check.
+/// progress and the file size; returning `false` cancels the check. It is
+/// called once more, with all bytes done, when the report is ready.
 ///
 /// Sets the `import:check` measure (first byte fed → report ready).
 pub async fn check_file(
@@ -73,7 +79,7 @@ pub async fn check_file(
     mut keep_going: impl FnMut(Progress, u64) -> bool,
 ) -> Result<FileCheck, CheckError> {
     let size = file.size() as u64;
-    let chunk = options.chunk_bytes.max(1) as u64;
+    let max_slice = options.chunk_bytes.max(1) as u64;
     let mut checker = Checker::builder()
         .expected_bytes(size)
         .existing_users(options.existing_users)
@@ -82,27 +88,33 @@ pub async fn check_file(
     let mut buffer = Vec::new();
     let mut started_at = None;
     let mut offset = 0;
+    // Time spent in the checker, to size the next slices.
+    let mut feeding_ms = 0.0;
     // The next slice is requested before the current one is checked, so
     // reading and checking overlap.
-    let mut pending = (size > 0).then(|| read_slice(file, 0, chunk.min(size)));
+    let first = slice_len(max_slice, 0, 0.0);
+    let mut pending = (size > 0).then(|| read_slice(file, 0, first.min(size)));
     while let Some(read) = pending.take() {
         let bytes = read.await?;
         let end = offset + bytes.length() as u64;
         if end < size && !checker.is_stopped() {
-            pending = Some(read_slice(file, end, (end + chunk).min(size)));
+            let len = slice_len(max_slice, offset, feeding_ms);
+            pending = Some(read_slice(file, end, (end + len).min(size)));
         }
         buffer.resize(bytes.length() as usize, 0);
         bytes.copy_to(&mut buffer);
         if started_at.is_none() {
             started_at = Some(start_timing());
         }
+        let fed_at = perf::now();
         checker.feed(&buffer);
+        feeding_ms += perf::now() - fed_at;
         offset = end;
         if pending.is_some() {
             yield_to_event_loop().await;
-            if !keep_going(checker.progress(), size) {
-                return Err(CheckError::Cancelled);
-            }
+        }
+        if !keep_going(checker.progress(), size) {
+            return Err(CheckError::Cancelled);
         }
     }
     let started_at = started_at.unwrap_or_else(start_timing);
@@ -122,6 +134,17 @@ pub async fn check_file(
         size,
     );
     Ok(FileCheck { report, check_ms })
+}
+
+/// The next slice's length: [`FIRST_SLICE_BYTES`] to begin with, then what
+/// the checker gets through in [`TARGET_SLICE_MS`] at the speed seen so far.
+fn slice_len(max_slice: u64, bytes_checked: u64, ms: f64) -> u64 {
+    let min = (FIRST_SLICE_BYTES as u64).min(max_slice);
+    if bytes_checked == 0 || ms <= 0.0 {
+        return min;
+    }
+    let per_ms = bytes_checked as f64 / ms;
+    ((per_ms * TARGET_SLICE_MS) as u64).clamp(min, max_slice)
 }
 
 fn start_timing() -> f64 {
@@ -168,4 +191,21 @@ pub(crate) async fn yield_to_event_loop() {
     let _ = JsFuture::from(promise).await;
     // Held until here so the channel outlives its message.
     drop(channel);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn slices_start_small_then_follow_the_speed() {
+        let max = CHUNK_BYTES as u64;
+        assert_eq!(slice_len(max, 0, 0.0), FIRST_SLICE_BYTES as u64);
+        assert_eq!(slice_len(7, 0, 0.0), 7);
+        // 1 MB in 10 ms: 3 MB in 30 ms.
+        assert_eq!(slice_len(max, 1_000_000, 10.0), 3_000_000);
+        assert_eq!(slice_len(max, 1_000_000, 1.0), max);
+        assert_eq!(slice_len(max, 1_000, 100.0), FIRST_SLICE_BYTES as u64);
+    }
 }

@@ -2,14 +2,13 @@
 //! dropping a CSV file, the check's progress, and the results.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::html;
 use leptos::prelude::*;
 use user_import::{ExistingUser, User};
 use web_sys::{DragEvent, HtmlInputElement};
 
-use crate::check_file::{check_file, CheckError, CheckOptions, CHUNK_BYTES};
+use crate::check_file::{check_file, CheckError, CheckOptions};
 use crate::checked::{format_size, CheckedFile};
 use crate::focus::{focus_first, trap_tab};
 use crate::results::Results;
@@ -86,7 +85,7 @@ pub fn ImportDialog(
                 Ok(done) => {
                     let checked = CheckedFile::new(&name, size, done.check_ms, done.report);
                     step.set(Step::Checked(Arc::new(checked)));
-                    after_next_paint(|| {
+                    perf::after_next_paint(|| {
                         perf::measure(perf::SHOWN_MEASURE, perf::CHOSEN_MARK, None)
                     });
                 }
@@ -283,10 +282,13 @@ fn DropZone(active: Signal<bool>) -> impl IntoView {
     }
 }
 
-/// The file being checked; a progress bar when it takes more than one slice.
+/// Files at least this large get a progress bar while they are checked.
+pub const PROGRESS_FROM_BYTES: u64 = 1024 * 1024;
+
+/// The file being checked, with a progress bar when it is large.
 #[component]
 fn Checking(name: String, size: u64, progress: RwSignal<f64>) -> impl IntoView {
-    let large = size > CHUNK_BYTES as u64;
+    let large = size >= PROGRESS_FROM_BYTES;
     view! {
         <div class="checking" data-testid="checking">
             <p>
@@ -306,9 +308,4 @@ fn Checking(name: String, size: u64, progress: RwSignal<f64>) -> impl IntoView {
             })}
         </div>
     }
-}
-
-/// Runs `f` once the next frame has been painted.
-fn after_next_paint(f: impl FnOnce() + 'static) {
-    request_animation_frame(move || set_timeout(f, Duration::ZERO));
 }

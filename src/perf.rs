@@ -37,3 +37,10 @@ pub(crate) fn measure(name: &str, start: &str, end: Option<&str>) {
         };
     }
 }
+
+/// Runs `f` once the next frame has been painted.
+pub fn after_next_paint(f: impl FnOnce() + 'static) {
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::set_timeout(f, std::time::Duration::ZERO)
+    });
+}

@@ -502,6 +502,29 @@ async fn a_check_in_small_chunks_equals_a_whole_check() {
     };
     let stopped = check_file(&blob, options, |_, _| false).await;
     assert_eq!(stopped.unwrap_err(), CheckError::Cancelled);
+    // One slice only: still cancelled before the report.
+    let stopped = check_file(&blob, CheckOptions::default(), |_, _| false).await;
+    assert_eq!(stopped.unwrap_err(), CheckError::Cancelled);
+}
+
+#[wasm_bindgen_test]
+async fn a_new_file_overtakes_a_check_in_progress() {
+    let dialog = mount_dialog(Vec::new());
+    let mut big = String::from("First Name,Last Name,Email\n");
+    for i in 0..200_000 {
+        big.push_str(&format!("Ann,Lee,ann{i}@example.com\n"));
+    }
+    choose(&dialog.el(), &csv_file("big.csv", &big));
+    until("the check to start", || {
+        find(&dialog.root, "[data-testid=checking]").is_some()
+    })
+    .await;
+    dialog.check("team.csv", MIXED).await;
+    assert_eq!(figure(&dialog.el(), "rows"), 5);
+    // The overtaken check never replaces the results.
+    sleep(Duration::from_millis(1500)).await;
+    assert_eq!(figure(&dialog.el(), "rows"), 5);
+    assert!(text(&dialog.el()).contains("team.csv"));
 }
 
 #[wasm_bindgen_test]
