@@ -4,7 +4,6 @@
 //! Every value from the file is rendered as text, never as markup.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::html;
 use leptos::prelude::*;
@@ -12,6 +11,7 @@ use user_import::{Counts, Warning};
 
 use crate::checked::{format_size, group_digits, CheckedFile};
 use crate::download::{ObjectUrl, CSV_MEDIA_TYPE};
+use crate::perf::after_next_paint;
 use crate::virtual_rows::visible_window;
 
 /// The height of one line of the error table, in pixels (CSS follows it).
@@ -210,37 +210,30 @@ fn ErrorTable(checked: Arc<CheckedFile>) -> impl IntoView {
                 data-testid="error-table"
                 on:scroll=move |_| measure()
             >
-                <table class="error-table" aria-rowcount={total + 1}>
-                    <thead>
-                        <tr aria-rowindex="1">
-                            <th scope="col" class="cell-row">"Row"</th>
-                            <th scope="col" class="cell-column">"Column"</th>
-                            <th scope="col" class="cell-message">"Problem"</th>
-                            <th scope="col" class="cell-values">"Row as uploaded"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        <tr
-                            class="spacer"
-                            aria-hidden="true"
-                            style:height=move || px(window.get().top_px)
-                        >
-                            <td colspan="4"></td>
-                        </tr>
-                        <For
-                            each=move || { let w = window.get(); w.start..w.end }
-                            key=|index| *index
-                            children=line
-                        />
-                        <tr
-                            class="spacer"
-                            aria-hidden="true"
-                            style:height=move || px(window.get().bottom_px)
-                        >
-                            <td colspan="4"></td>
-                        </tr>
-                    </tbody>
-                </table>
+                // The padding stands in for the lines that are not rendered.
+                <div
+                    class="table-window"
+                    style:padding-top=move || px(window.get().top_px)
+                    style:padding-bottom=move || px(window.get().bottom_px)
+                >
+                    <table class="error-table" aria-rowcount={total + 1}>
+                        <thead>
+                            <tr aria-rowindex="1">
+                                <th scope="col" class="cell-row">"Row"</th>
+                                <th scope="col" class="cell-column">"Column"</th>
+                                <th scope="col" class="cell-message">"Problem"</th>
+                                <th scope="col" class="cell-values">"Row as uploaded"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For
+                                each=move || { let w = window.get(); w.start..w.end }
+                                key=|index| *index
+                                children=line
+                            />
+                        </tbody>
+                    </table>
+                </div>
             </div>
         </section>
     }
@@ -284,7 +277,9 @@ fn error_line_view(checked: &CheckedFile, header: &[String], index: usize) -> im
             style:height=format!("{ERROR_ROW_PX}px")
         >
             <td class="cell-row">{row}</td>
-            <td class="cell-column">{column}</td>
+            <td class="cell-column">
+                <div class="clamp">{column}</div>
+            </td>
             <td class="cell-message">
                 <div class="clamp" title=message_title>{message}</div>
             </td>
@@ -294,21 +289,21 @@ fn error_line_view(checked: &CheckedFile, header: &[String], index: usize) -> im
 }
 
 /// The **Download error file** link: a `blob:` URL of the report's error
-/// file, built just after the results are on screen and revoked when the
-/// results go away.
+/// file, built once the results are on screen (they do not wait for it)
+/// and revoked when the results go away.
 #[component]
 pub fn ErrorFileLink(checked: Arc<CheckedFile>) -> impl IntoView {
     let url = RwSignal::new(None::<ObjectUrl>);
     let file_name = checked.error_file_name();
-    set_timeout(
-        move || {
-            if let Ok(made) = ObjectUrl::from_bytes(&checked.report.error_file(), CSV_MEDIA_TYPE) {
-                // Dropped (so revoked) at once if the results are gone.
-                let _ = url.try_set(Some(made));
-            }
-        },
-        Duration::ZERO,
-    );
+    after_next_paint(move || {
+        if url.try_with_untracked(|_| ()).is_none() {
+            return; // the results are gone already
+        }
+        if let Ok(made) = ObjectUrl::from_bytes(&checked.report.error_file(), CSV_MEDIA_TYPE) {
+            // Dropped (so revoked) at once if the results went away meanwhile.
+            let _ = url.try_set(Some(made));
+        }
+    });
     on_cleanup(move || {
         let _ = url.try_update(|url| url.take());
     });
