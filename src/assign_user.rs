@@ -9,7 +9,11 @@ use user_import::{rules, Field, LICENSES};
 
 /// The form for one user; `on_saved` gets the user as stored.
 #[component]
-pub fn AssignUser(location: i64, user: PortalUser, on_saved: Callback<PortalUser>) -> impl IntoView {
+pub fn AssignUser(
+    location: i64,
+    user: PortalUser,
+    on_saved: Callback<PortalUser>,
+) -> impl IntoView {
     let extension = RwSignal::new(user.extension.clone().unwrap_or_default());
     let licenses = RwSignal::new(user.licenses.clone());
     let problem = RwSignal::new(None::<String>);

@@ -81,7 +81,7 @@ impl CheckedFile {
         let rows = self.counts.rows;
         format!(
             "Checked {} {} in {}",
-            group_digits(u64::from(rows)),
+            group_thousands(u64::from(rows)),
             plural(rows, "row", "rows"),
             format_ms(self.check_ms)
         )
@@ -95,16 +95,19 @@ impl CheckedFile {
             return format!("{}. The file cannot be imported.", self.checked_line());
         }
         let mut parts = vec![
-            format!("{} accepted", group_digits(c.accepted.into())),
-            format!("{} rejected", group_digits(c.rejected.into())),
+            format!("{} accepted", group_thousands(c.accepted.into())),
+            format!("{} rejected", group_thousands(c.rejected.into())),
         ];
         if c.superseded > 0 {
-            parts.push(format!("{} superseded", group_digits(c.superseded.into())));
+            parts.push(format!(
+                "{} superseded",
+                group_thousands(c.superseded.into())
+            ));
         }
         if c.blank_rows > 0 {
             parts.push(format!(
                 "{} blank {} skipped",
-                group_digits(c.blank_rows.into()),
+                group_thousands(c.blank_rows.into()),
                 plural(c.blank_rows, "row", "rows")
             ));
         }
@@ -156,18 +159,7 @@ impl RejectedCells {
     }
 }
 
-/// `12345` → `"12,345"`.
-pub fn group_digits(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
+pub use user_import::group_thousands;
 
 /// A duration for people: `"38 ms"`, `"1.2 s"`.
 pub fn format_ms(ms: f64) -> String {
@@ -212,10 +204,6 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn numbers_read_as_people_write_them() {
-        assert_eq!(group_digits(0), "0");
-        assert_eq!(group_digits(999), "999");
-        assert_eq!(group_digits(1000), "1,000");
-        assert_eq!(group_digits(1_234_567), "1,234,567");
         assert_eq!(format_ms(0.4), "less than 1 ms");
         assert_eq!(format_ms(37.6), "38 ms");
         assert_eq!(format_ms(1234.0), "1.2 s");

@@ -63,7 +63,8 @@ pub fn ImportProgress(run: RwSignal<ImportRun>) -> impl IntoView {
 fn Stopped(run: RwSignal<ImportRun>, message: String, signed_out: bool) -> impl IntoView {
     let remaining = move || run.with(|r| r.remaining().count());
     let download = move |_| {
-        let bytes = run.with_untracked(|r| user_import::users_file(r.remaining().map(|u| (u, &[][..]))));
+        let bytes =
+            run.with_untracked(|r| user_import::users_file(r.remaining().map(|u| (u, &[][..]))));
         if let Ok(blob) = bytes_to_blob(&bytes, CSV_MEDIA_TYPE) {
             let _ = save_blob(&blob, REMAINING_FILE_NAME);
         }
@@ -141,7 +142,7 @@ pub fn ImportedList(location: i64, users: RwSignal<Vec<(PortalUser, bool)>>) -> 
     let total = move || users.with(|u| u.len());
     view! {
         <table class="imported" data-testid="imported-list">
-            <caption class="sr-only">"Imported users"</caption>
+            <caption class="visually-hidden">"Imported users"</caption>
             <thead>
                 <tr><th>"Name"</th><th>"Email"</th><th>"Extension"</th><th>"Licenses"</th><th>""</th><th></th></tr>
             </thead>

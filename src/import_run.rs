@@ -129,8 +129,14 @@ pub async fn drive(run: RwSignal<ImportRun>) {
     run.update(|r| r.state = RunState::Sending);
     loop {
         let next = run.with_untracked(|r| {
-            r.next_batch()
-                .map(|i| (i, r.location, r.batches[i].key.clone(), r.batches[i].users.clone()))
+            r.next_batch().map(|i| {
+                (
+                    i,
+                    r.location,
+                    r.batches[i].key.clone(),
+                    r.batches[i].users.clone(),
+                )
+            })
         });
         let Some((index, location, key, users)) = next else {
             run.update(|r| r.state = RunState::Done);

@@ -5,18 +5,25 @@
 //! results. The markers that tests rely on (`data-testid`, `data-count`,
 //! the `import:*` performance measures) are documented in the architecture.
 //!
-//! Modules: [`check_file`] reads and checks a file (no views, so a Web
-//! Worker can replace it); [`checked`] is the data the results show;
-//! [`results`] and [`import_dialog`] are the views.
+//! Modules: [`api`] is the portal API client; [`check_file`] reads and
+//! checks a file (no views, so a Web Worker can replace it); [`checked`] is
+//! the data the results show; [`import_run`] posts the accepted users in
+//! batches; the rest are views, composed by [`portal`].
 
 pub mod api;
+pub mod assign_user;
 pub mod check_file;
 pub mod checked;
 pub mod download;
 mod focus;
 pub mod import_dialog;
+pub mod import_progress;
+pub mod import_run;
+pub mod location_picker;
 pub mod perf;
+pub mod portal;
 pub mod results;
+pub mod user_list;
 pub mod virtual_rows;
 
 use leptos::html;
@@ -25,6 +32,7 @@ use user_import::{ExistingUser, User};
 use wasm_bindgen::JsValue;
 
 pub use import_dialog::ImportDialog;
+pub use portal::App;
 /// The name under which the CSV template is saved (from the rules crate).
 pub use user_import::TEMPLATE_FILE_NAME;
 /// The media type of the CSV template (the bytes carry a UTF-8 BOM).
@@ -35,29 +43,28 @@ pub fn mount() {
     leptos::mount::mount_to_body(App);
 }
 
-/// The whole app: the portal header and the User management page.
-#[component]
-pub fn App() -> impl IntoView {
-    view! {
-        <header class="topbar">
-            <span class="brand">"Voice portal"</span>
-        </header>
-        <main class="page">
-            <UserManagement/>
-        </main>
-    }
-}
-
-/// The User management page with its IMPORT.CSV entry point.
+/// The User management heading with its IMPORT.CSV entry point and the
+/// Import users dialog.
 #[component]
 pub fn UserManagement(
-    /// The location's current users (none until the API client loads them).
+    /// The location's name, shown under the heading.
+    #[prop(optional, into)]
+    location_name: String,
+    /// The location's current users.
     #[prop(optional, into)]
     existing_users: Signal<Vec<ExistingUser>>,
+    /// False while the location's users are loading: a file checked then
+    /// could not tell new users from updates.
+    #[prop(optional, into)]
+    ready: Option<Signal<bool>>,
+    /// Receives the accepted users on IMPORT ACCEPTED USERS (the dialog
+    /// closes); without it, they are only counted on the page.
+    #[prop(optional)]
+    on_import: Option<Callback<Vec<User>>>,
 ) -> impl IntoView {
+    let ready_to_open = move || ready.is_none_or(|r| r.get());
     let dialog_open = RwSignal::new(false);
-    // The accepted users handed over by the dialog; the API import comes later.
-    let ready = RwSignal::new(Vec::<User>::new());
+    let handed_over = RwSignal::new(Vec::<User>::new());
     let open_button = NodeRef::<html::Button>::new();
 
     // Focus goes back to IMPORT.CSV when the dialog closes.
@@ -70,16 +77,22 @@ pub fn UserManagement(
         }
         is_open
     });
-    let on_import = Callback::new(move |users: Vec<User>| {
-        ready.set(users);
+    let hand_over = Callback::new(move |users: Vec<User>| {
         dialog_open.set(false);
+        match on_import {
+            Some(on_import) => on_import.run(users),
+            None => handed_over.set(users),
+        }
     });
     let ready_text = move || {
-        let n = ready.with(Vec::len);
+        let n = handed_over.with(Vec::len);
         match n {
             0 => String::new(),
             1 => "1 user ready to import".to_owned(),
-            n => format!("{} users ready to import", checked::group_digits(n as u64)),
+            n => format!(
+                "{} users ready to import",
+                checked::group_thousands(n as u64)
+            ),
         }
     };
 
@@ -93,16 +106,21 @@ pub fn UserManagement(
                     data-testid="import-csv"
                     aria-haspopup="dialog"
                     node_ref=open_button
+                    disabled=move || !ready_to_open()
+                    aria-busy=move || (!ready_to_open()).to_string()
                     on:click=move |_| dialog_open.set(true)
                 >
                     "IMPORT.CSV"
                 </button>
             </div>
-            <p class="muted">"Create or update the users of a location from a CSV file."</p>
+            <p class="muted">
+                {(!location_name.is_empty()).then(|| view! { <strong>{location_name.clone()}</strong> " · " })}
+                "Create or update the users of this location from a CSV file."
+            </p>
             <p class="ready" role="status" data-testid="ready-to-import">{ready_text}</p>
         </section>
         <Show when=move || dialog_open.get()>
-            <ImportDialog open=dialog_open existing_users=existing_users on_import=on_import/>
+            <ImportDialog open=dialog_open existing_users=existing_users on_import=hand_over/>
         </Show>
     }
 }

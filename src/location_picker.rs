@@ -19,7 +19,7 @@ pub fn LocationPicker(mine: Vec<Location>, selected: RwSignal<Option<Location>>)
     view! {
         <section class="card location-picker" aria-labelledby="location-title">
             <h2 id="location-title">"Location"</h2>
-            <label class="sr-only" for="location-search">"Search locations"</label>
+            <label class="visually-hidden" for="location-search">"Search locations"</label>
             <input
                 id="location-search"
                 type="search"

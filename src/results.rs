@@ -9,7 +9,7 @@ use leptos::html;
 use leptos::prelude::*;
 use user_import::{Counts, Warning};
 
-use crate::checked::{format_size, group_digits, CheckedFile};
+use crate::checked::{format_size, group_thousands, CheckedFile};
 use crate::download::{ObjectUrl, CSV_MEDIA_TYPE};
 use crate::perf::after_next_paint;
 use crate::virtual_rows::visible_window;
@@ -127,7 +127,7 @@ fn Notices(checked: Arc<CheckedFile>) -> impl IntoView {
                             <ul class="superseded-list">
                                 {listed.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
                                 {(more > 0).then(|| view! {
-                                    <li class="muted">{format!("and {} more", group_digits(more as u64))}</li>
+                                    <li class="muted">{format!("and {} more", group_thousands(more as u64))}</li>
                                 })}
                             </ul>
                         </details>
@@ -145,7 +145,7 @@ fn superseded_sentence(superseded: usize) -> String {
     } else {
         format!(
             "{} rows have the same email as a later row; the later rows win and these are not imported.",
-            group_digits(superseded as u64)
+            group_thousands(superseded as u64)
         )
     }
 }
@@ -193,9 +193,9 @@ fn ErrorTable(checked: Arc<CheckedFile>) -> impl IntoView {
                 <span class="muted">
                     {format!(
                         "{} {} in {} {}",
-                        group_digits(total as u64),
+                        group_thousands(total as u64),
                         if total == 1 { "problem" } else { "problems" },
-                        group_digits(rows_with_errors.into()),
+                        group_thousands(rows_with_errors.into()),
                         if rows_with_errors == 1 { "row" } else { "rows" },
                     )}
                 </span>

@@ -115,7 +115,7 @@ pub fn UserList(location: i64, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
     view! {
         <div class="user-list">
             <div class="list-toolbar">
-                <label class="sr-only" for="user-search">"Search users"</label>
+                <label class="visually-hidden" for="user-search">"Search users"</label>
                 <input
                     id="user-search"
                     type="search"

@@ -9,7 +9,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use user_import::{ExistingUser, User};
 use voice_portal::check_file::{check_file, CheckError, CheckOptions};
-use voice_portal::{App, ImportDialog};
+use voice_portal::{ImportDialog, UserManagement};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -530,7 +530,7 @@ async fn a_new_file_overtakes_a_check_in_progress() {
 #[wasm_bindgen_test]
 async fn the_dialog_keeps_focus_and_hands_over_the_accepted_users() {
     let root = container();
-    let _app = leptos::mount::mount_to(root.clone(), App);
+    let _app = leptos::mount::mount_to(root.clone(), || leptos::view! { <UserManagement/> });
     let open_button = get(&root, "[data-testid=import-csv]");
     open_button.click();
     until("the dialog", || {
