@@ -252,6 +252,24 @@ async fn call<T: DeserializeOwned>(
     body: Option<String>,
     extra_headers: &[(&str, &str)],
 ) -> Result<T, ApiFailure> {
+    let (status, text) = fetch_text(method, path, body, extra_headers).await?;
+    let text = if text.is_empty() { "null" } else { &text };
+    serde_json::from_str(text).map_err(|e| ApiFailure::Status {
+        status,
+        error: "unexpected_answer".into(),
+        detail: format!("The portal's answer was not understood: {e}."),
+    })
+}
+
+/// The request itself, apart from the generic part so that its code is in
+/// the wasm once: the status and body of a 2xx answer, else the failure.
+#[inline(never)]
+async fn fetch_text(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    extra_headers: &[(&str, &str)],
+) -> Result<(u16, String), ApiFailure> {
     let network = |error: JsValue| ApiFailure::Network(describe(&error));
     let window = web_sys::window().ok_or_else(|| ApiFailure::Network("no window".into()))?;
     let headers = web_sys::Headers::new().map_err(network)?;
@@ -309,12 +327,7 @@ async fn call<T: DeserializeOwned>(
     if !(200..300).contains(&status) {
         return Err(ApiFailure::from_answer(status, &text));
     }
-    let text = if text.is_empty() { "null" } else { &text };
-    serde_json::from_str(text).map_err(|e| ApiFailure::Status {
-        status,
-        error: "unexpected_answer".into(),
-        detail: format!("The portal's answer was not understood: {e}."),
-    })
+    Ok((status, text))
 }
 
 impl ApiFailure {

@@ -12,6 +12,7 @@ use user_import::{Counts, Warning};
 use crate::checked::{format_size, group_thousands, CheckedFile};
 use crate::download::{ObjectUrl, CSV_MEDIA_TYPE};
 use crate::perf::after_next_paint;
+use crate::virtual_rows::px;
 use crate::virtual_rows::visible_window;
 
 /// The height of one line of the error table, in pixels (CSS follows it).
@@ -237,11 +238,6 @@ fn ErrorTable(checked: Arc<CheckedFile>) -> impl IntoView {
             </div>
         </section>
     }
-}
-
-/// A CSS length in whole pixels (no float formatting in the wasm).
-fn px(value: f64) -> String {
-    format!("{}px", value.round() as u64)
 }
 
 /// One line of the error table: row, column, problem, and the row's cells.

@@ -5,7 +5,7 @@
 use crate::api::{self, PortalUser};
 use crate::assign_user::AssignUser;
 use crate::import_progress::license_names;
-use crate::virtual_rows::visible_window;
+use crate::virtual_rows::{px, visible_window};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -131,7 +131,7 @@ pub fn UserList(location: i64, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
             <div
                 class="list-viewport"
                 node_ref=viewport
-                style:height=format!("{VIEWPORT_PX}px")
+                style:height=px(VIEWPORT_PX)
                 on:scroll=move |_| {
                     if let Some(el) = viewport.get_untracked() {
                         scroll_top.set(f64::from(el.scroll_top()));
@@ -142,7 +142,7 @@ pub fn UserList(location: i64, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
                 aria-rowcount=move || pages.with(|p| p.total.unwrap_or(0)).to_string()
                 data-testid="user-list"
             >
-                <div style:height=move || format!("{}px", window.get().top_px)></div>
+                <div style:height=move || px(window.get().top_px)></div>
                 <For
                     each=move || { let w = window.get(); w.start..w.end }
                     key=|index| *index
@@ -152,7 +152,7 @@ pub fn UserList(location: i64, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
                                 class="user-row"
                                 role="row"
                                 aria-rowindex=index + 1
-                                style:height=format!("{ROW_PX}px")
+                                style:height=px(ROW_PX)
                             >
                                 {move || match row(index) {
                                     Some(user) => {
@@ -177,7 +177,7 @@ pub fn UserList(location: i64, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
                         }
                     }
                 />
-                <div style:height=move || format!("{}px", window.get().bottom_px)></div>
+                <div style:height=move || px(window.get().bottom_px)></div>
             </div>
             {move || selected.get().map(|user| {
                 let name = format!("{} {}", user.first_name, user.last_name);

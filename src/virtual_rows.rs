@@ -51,6 +51,12 @@ pub fn visible_window(
     }
 }
 
+/// A CSS length in whole pixels (integers only: no float formatting in
+/// the wasm, which costs kilobytes).
+pub fn px(value: f64) -> String {
+    format!("{}px", value.round() as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
