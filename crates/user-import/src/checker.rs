@@ -61,6 +61,22 @@ pub struct CheckerBuilder {
     limits: Limits,
     directory: Option<Directory>,
     expected_bytes: u64,
+    edits: Vec<CellEdit>,
+}
+
+/// A cell corrected by hand after a check (in the app's results table): the
+/// file is checked again as if the cell had held `value`, so every rule,
+/// duplicates and extensions included, sees the correction, and rows keep
+/// their numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CellEdit {
+    /// The row as a spreadsheet numbers it (a data row).
+    pub row: u32,
+    /// The column's index in the uploaded header, from 0
+    /// (see [`Report::column_index`](crate::Report::column_index)).
+    pub column: usize,
+    pub value: String,
 }
 
 impl CheckerBuilder {
@@ -97,6 +113,23 @@ impl CheckerBuilder {
         self
     }
 
+    /// Cells corrected by hand; a later edit of the same cell wins.
+    ///
+    /// ```
+    /// use user_import::{CellEdit, Checker};
+    /// let file = b"First Name,Last Name,Email\nAnn,Lee,ann@\n";
+    /// let mut checker = Checker::builder()
+    ///     .edits([CellEdit { row: 2, column: 2, value: "ann@example.com".into() }])
+    ///     .build();
+    /// checker.feed(file);
+    /// let report = checker.finish();
+    /// assert_eq!(report.counts().accepted, 1);
+    /// ```
+    pub fn edits(mut self, edits: impl IntoIterator<Item = CellEdit>) -> CheckerBuilder {
+        self.edits.extend(edits);
+        self
+    }
+
     pub fn build(self) -> Checker {
         Checker {
             limits: self.limits,
@@ -110,6 +143,7 @@ impl CheckerBuilder {
             parser: None,
             rows: Rows {
                 expected_bytes: self.expected_bytes.min(self.limits.max_bytes),
+                edits: sorted_edits(self.edits),
                 ..Rows::new(self.directory, self.limits.max_rows)
             },
             stopped: false,
@@ -459,6 +493,8 @@ pub(crate) struct Rows {
     scratch: String,
     /// Bytes the file is expected to have, to size the row store once.
     expected_bytes: u64,
+    /// Cells corrected by hand, by row then column, one per cell.
+    edits: Vec<CellEdit>,
 }
 
 impl Rows {
@@ -482,6 +518,7 @@ impl Rows {
             current: DecodedRecord::default(),
             scratch: String::new(),
             expected_bytes: 0,
+            edits: Vec::new(),
         }
     }
 
@@ -501,6 +538,9 @@ impl Rows {
                 }
                 self.current.end_cell();
             }
+        }
+        if !self.edits.is_empty() && self.columns.is_some() {
+            self.apply_edits();
         }
         let blank = self.current.cells().all(|c| c.trim().is_empty());
         if self.columns.is_none() {
@@ -522,6 +562,33 @@ impl Rows {
         self.data_rows += 1;
         self.data_row();
         Flow::Continue
+    }
+
+    /// Puts the hand-corrected cells of this row into the current record.
+    fn apply_edits(&mut self) {
+        let row = self.records;
+        let first = self.edits.partition_point(|e| e.row < row);
+        let edits = &self.edits[first..];
+        let count = edits.iter().take_while(|e| e.row == row).count();
+        if count == 0 {
+            return;
+        }
+        let edits = &edits[..count];
+        let width = self
+            .current
+            .len()
+            .max(edits.iter().map(|e| e.column + 1).max().unwrap_or(0));
+        let cells: Vec<String> = (0..width)
+            .map(|i| match edits.iter().find(|e| e.column == i) {
+                Some(edit) => edit.value.clone(),
+                None => self.current.get(i).to_string(),
+            })
+            .collect();
+        self.current.clear();
+        for cell in &cells {
+            self.current.text.push_str(cell);
+            self.current.end_cell();
+        }
     }
 
     fn header(&mut self) -> Flow {
@@ -668,6 +735,20 @@ impl DecodedRecord {
     fn cells(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|i| self.get(i))
     }
+}
+
+/// The edits by row then column, the last one of each cell kept.
+fn sorted_edits(mut edits: Vec<CellEdit>) -> Vec<CellEdit> {
+    // A stable sort keeps the order of edits to the same cell: the last wins.
+    edits.sort_by_key(|e| (e.row, e.column));
+    let mut kept: Vec<CellEdit> = Vec::with_capacity(edits.len());
+    for edit in edits {
+        match kept.last_mut() {
+            Some(last) if (last.row, last.column) == (edit.row, edit.column) => *last = edit,
+            _ => kept.push(edit),
+        }
+    }
+    kept
 }
 
 /// Non-empty cells past the header's last column: one error for the row

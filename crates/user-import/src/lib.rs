@@ -76,7 +76,7 @@ mod store;
 mod user;
 
 pub use batch::{check_batch, BatchCheck, BatchRejection, BatchUser};
-pub use checker::{Checker, CheckerBuilder, Limits, Progress};
+pub use checker::{CellEdit, Checker, CheckerBuilder, Limits, Progress};
 pub use decode::{Encoding, NotText};
 pub use error::{ErrorCode, FileError, Problem, RowError, Warning};
 pub use error_file::{error_file_name, users_file};

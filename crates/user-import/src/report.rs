@@ -295,6 +295,30 @@ impl Report {
         }
     }
 
+    /// The index in the uploaded header of the column an error names (its
+    /// template name, or the uploaded spelling of another column), to
+    /// correct that cell with a [`CellEdit`](crate::CellEdit).
+    ///
+    /// ```
+    /// let report = user_import::check(b"E-mail,First Name,Last Name\nann@,Ann,Lee\n");
+    /// assert_eq!(report.column_index(report.errors()[0].column.as_deref().unwrap()), Some(0));
+    /// ```
+    pub fn column_index(&self, column: &str) -> Option<usize> {
+        let columns = self.columns.as_ref()?;
+        Field::ALL
+            .iter()
+            .find(|field| field.header() == column)
+            .and_then(|&field| columns.column_of(field))
+            .or_else(|| self.header().iter().position(|h| h.trim() == column))
+    }
+
+    /// The cells of data row `row` as uploaded (as edited, after a
+    /// [`CellEdit`](crate::CellEdit)), one per header column.
+    pub fn row_cells(&self, row: u32) -> Option<Vec<&str>> {
+        let index = index_of_row(&self.metas, row)?;
+        Some(self.store.row(index).collect())
+    }
+
     pub fn counts(&self) -> Counts {
         self.counts
     }
