@@ -5,7 +5,7 @@
 use std::fmt;
 
 use js_sys::{Promise, Uint8Array};
-use user_import::{Checker, ExistingUser, Progress, Report};
+use user_import::{CellEdit, Checker, ExistingUser, Progress, Report};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -27,6 +27,8 @@ pub struct CheckOptions {
     pub chunk_bytes: usize,
     /// The location's users (for new/update counts and taken extensions).
     pub existing_users: Vec<ExistingUser>,
+    /// Cells corrected by hand in the results (checked as if the file held them).
+    pub edits: Vec<CellEdit>,
 }
 
 impl Default for CheckOptions {
@@ -34,6 +36,7 @@ impl Default for CheckOptions {
         CheckOptions {
             chunk_bytes: CHUNK_BYTES,
             existing_users: Vec::new(),
+            edits: Vec::new(),
         }
     }
 }
@@ -83,6 +86,7 @@ pub async fn check_file(
     let mut checker = Checker::builder()
         .expected_bytes(size)
         .existing_users(options.existing_users)
+        .edits(options.edits)
         .build();
 
     let mut buffer = Vec::new();

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::html;
 use leptos::prelude::*;
-use user_import::{ExistingUser, User};
+use user_import::{CellEdit, ExistingUser, User};
 use web_sys::{DragEvent, HtmlInputElement};
 
 use crate::check_file::{check_file, CheckError, CheckOptions};
@@ -44,6 +44,10 @@ pub fn ImportDialog(
     let generation = StoredValue::new(0_u64);
     // dragenter/dragleave come in pairs for every element crossed.
     let drag_depth = RwSignal::new(0_i32);
+    // The file checked last, and the cells corrected in its results: a
+    // correction checks the same file again with every correction so far.
+    let chosen_file = StoredValue::new_local(None::<web_sys::File>);
+    let edits = RwSignal::new(Vec::<CellEdit>::new());
     let dialog_ref = NodeRef::<html::Div>::new();
     let input_ref = NodeRef::<html::Input>::new();
     let close = move || open.set(false);
@@ -66,8 +70,10 @@ pub fn ImportDialog(
             name: name.clone(),
             size,
         });
+        chosen_file.set_value(Some(file.clone()));
         let options = CheckOptions {
             existing_users: existing_users.get_untracked(),
+            edits: edits.get_untracked(),
             ..CheckOptions::default()
         };
         leptos::task::spawn_local(async move {
@@ -104,6 +110,7 @@ pub fn ImportDialog(
         // Cleared, so that choosing the same file again is a change too.
         input.set_value("");
         if let Some(file) = file {
+            edits.set(Vec::new());
             check(file);
         }
     };
@@ -115,9 +122,16 @@ pub fn ImportDialog(
             .and_then(|dt| dt.files())
             .and_then(|files| files.get(0));
         if let Some(file) = file {
+            edits.set(Vec::new());
             check(file);
         }
     };
+    let on_fix = Callback::new(move |edit: CellEdit| {
+        edits.update(|all| all.push(edit));
+        if let Some(file) = chosen_file.get_value() {
+            check(file);
+        }
+    });
     let on_drag_over = move |ev: DragEvent| {
         ev.prevent_default();
         if let Some(dt) = ev.data_transfer() {
@@ -242,7 +256,7 @@ pub fn ImportDialog(
             {move || match step.get() {
                 Step::Idle => view! { <DropZone active=Signal::derive(move || drag_depth.get() > 0)/> }.into_any(),
                 Step::Checking { name, size } => view! { <Checking name=name size=size progress=progress/> }.into_any(),
-                Step::Checked(checked) => view! { <Results checked=checked/> }.into_any(),
+                Step::Checked(checked) => view! { <Results checked=checked on_fix=on_fix/> }.into_any(),
                 Step::Failed { name, message } => {
                     view! {
                         <div class="alert alert-error" role="alert" data-testid="read-error">

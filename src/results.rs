@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use leptos::html;
 use leptos::prelude::*;
-use user_import::{Counts, Warning};
+use user_import::{CellEdit, Counts, Warning};
 
 use crate::checked::{format_size, group_thousands, CheckedFile};
 use crate::download::{ObjectUrl, CSV_MEDIA_TYPE};
@@ -26,7 +26,13 @@ const SUPERSEDED_LISTED: usize = 50;
 
 /// The whole results view of one checked file.
 #[component]
-pub fn Results(checked: Arc<CheckedFile>) -> impl IntoView {
+pub fn Results(
+    checked: Arc<CheckedFile>,
+    /// A rejected cell corrected in the error table; without it the table
+    /// only shows.
+    #[prop(optional)]
+    on_fix: Option<Callback<CellEdit>>,
+) -> impl IntoView {
     let has_file_errors = !checked.report.file_errors().is_empty();
     let has_errors = checked.error_count() > 0;
     view! {
@@ -39,7 +45,7 @@ pub fn Results(checked: Arc<CheckedFile>) -> impl IntoView {
             {has_file_errors.then(|| view! { <FileErrors checked=checked.clone()/> })}
             <Figures counts=checked.counts/>
             <Notices checked=checked.clone()/>
-            {has_errors.then(|| view! { <ErrorTable checked=checked.clone()/> })}
+            {has_errors.then(|| view! { <ErrorTable checked=checked.clone() on_fix=on_fix/> })}
         </section>
     }
 }
@@ -154,7 +160,9 @@ fn superseded_sentence(superseded: usize) -> String {
 /// The errors, one line per problem, in a scroll container that renders
 /// only the lines in view (the DOM stays the same size for any file).
 #[component]
-fn ErrorTable(checked: Arc<CheckedFile>) -> impl IntoView {
+fn ErrorTable(checked: Arc<CheckedFile>, on_fix: Option<Callback<CellEdit>>) -> impl IntoView {
+    // The cell being corrected: its row and column name.
+    let fixing = RwSignal::new(None::<(u32, String)>);
     let total = checked.error_count();
     let rows_with_errors = checked.counts.rejected;
     let scroll_top = RwSignal::new(0.0_f64);
@@ -185,7 +193,9 @@ fn ErrorTable(checked: Arc<CheckedFile>) -> impl IntoView {
     });
     let header_cells = Arc::new(checked.header().to_vec());
     let link = view! { <ErrorFileLink checked=checked.clone()/> };
-    let line = move |index: usize| error_line_view(&checked, &header_cells, index);
+    let fixer_checked = checked.clone();
+    let line =
+        move |index: usize| error_line_view(&checked, &header_cells, index, on_fix.map(|_| fixing));
 
     view! {
         <section class="errors" aria-labelledby="errors-title">
@@ -202,6 +212,11 @@ fn ErrorTable(checked: Arc<CheckedFile>) -> impl IntoView {
                 </span>
                 {link}
             </div>
+            {move || {
+                let (row, column) = fixing.get()?;
+                let on_fix = on_fix?;
+                Some(view! { <CellFixer checked=fixer_checked.clone() row=row column=column fixing=fixing on_fix=on_fix/> })
+            }}
             <div
                 class="table-scroll"
                 node_ref=scroller
@@ -240,8 +255,14 @@ fn ErrorTable(checked: Arc<CheckedFile>) -> impl IntoView {
     }
 }
 
-/// One line of the error table: row, column, problem, and the row's cells.
-fn error_line_view(checked: &CheckedFile, header: &[String], index: usize) -> impl IntoView {
+/// One line of the error table: row, column, problem, and the row's cells;
+/// with `fixing`, the column is a button that opens the cell's editor.
+fn error_line_view(
+    checked: &CheckedFile,
+    header: &[String],
+    index: usize,
+    fixing: Option<RwSignal<Option<(u32, String)>>>,
+) -> impl IntoView {
     let line = checked.error_line(index);
     let row = line.as_ref().map_or(0, |l| l.row);
     let continues = line.as_ref().is_some_and(|l| l.continues_row);
@@ -274,13 +295,94 @@ fn error_line_view(checked: &CheckedFile, header: &[String], index: usize) -> im
         >
             <td class="cell-row">{row}</td>
             <td class="cell-column">
-                <div class="clamp">{column}</div>
+                {match (fixing, checked.report.column_index(&column)) {
+                    (Some(fixing), Some(_)) => {
+                        let target = (row, column.clone());
+                        view! {
+                            <button
+                                type="button"
+                                class="fix"
+                                data-testid="fix-cell"
+                                title="Correct this cell"
+                                on:click=move |_| fixing.set(Some(target.clone()))
+                            >
+                                {column}
+                            </button>
+                        }
+                            .into_any()
+                    }
+                    _ => view! { <div class="clamp">{column}</div> }.into_any(),
+                }}
             </td>
             <td class="cell-message">
                 <div class="clamp" title=message_title>{message}</div>
             </td>
             <td class="cell-values" title=values_title>{values}</td>
         </tr>
+    }
+}
+
+/// The editor of one rejected cell: its value as uploaded (or as corrected
+/// so far) and its problems; Re-check checks the file again with it.
+#[component]
+fn CellFixer(
+    checked: Arc<CheckedFile>,
+    row: u32,
+    column: String,
+    fixing: RwSignal<Option<(u32, String)>>,
+    on_fix: Callback<CellEdit>,
+) -> impl IntoView {
+    let index = checked.report.column_index(&column).unwrap_or(0);
+    let current = checked
+        .cells_of(row)
+        .get(index)
+        .map_or(String::new(), |c| c.to_string());
+    let value = RwSignal::new(current);
+    let problems: Vec<String> = checked
+        .report
+        .errors_of(row)
+        .iter()
+        .filter(|e| e.column.as_deref() == Some(column.as_str()))
+        .map(|e| e.message.clone())
+        .collect();
+    let input = NodeRef::<html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+            el.select();
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        fixing.set(None);
+        on_fix.run(CellEdit {
+            row,
+            column: index,
+            value: value.get_untracked(),
+        });
+    };
+    view! {
+        <form class="cell-fixer" data-testid="cell-fixer" on:submit=submit>
+            <label for="cell-fixer-value">{format!("Row {row} · {column}")}</label>
+            <div class="cell-fixer-line">
+                <input
+                    id="cell-fixer-value"
+                    type="text"
+                    node_ref=input
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            ev.stop_propagation();
+                            fixing.set(None);
+                        }
+                    }
+                />
+                <button type="submit" class="btn btn-primary" data-testid="recheck">"Re-check"</button>
+                <button type="button" class="btn btn-text" on:click=move |_| fixing.set(None)>"Cancel"</button>
+            </div>
+            <ul class="muted">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+        </form>
     }
 }
 

@@ -131,7 +131,8 @@ pub fn UserList(location: i64, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
             <div
                 class="list-viewport"
                 node_ref=viewport
-                style:height=px(VIEWPORT_PX)
+                // Short lists take only the room they need.
+                style:height=move || px((pages.with(|p| p.total.unwrap_or(0)) as f64 * ROW_PX).clamp(ROW_PX * 2.0, VIEWPORT_PX))
                 on:scroll=move |_| {
                     if let Some(el) = viewport.get_untracked() {
                         scroll_top.set(f64::from(el.scroll_top()));

@@ -605,3 +605,84 @@ async fn the_dialog_keeps_focus_and_hands_over_the_accepted_users() {
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn a_rejected_cell_is_corrected_in_place_and_its_row_joins_the_accepted() {
+    let dialog = mount_dialog(Vec::new());
+    dialog.check("team.csv", MIXED).await;
+    assert_eq!(
+        (
+            figure(&dialog.el(), "accepted"),
+            figure(&dialog.el(), "rejected")
+        ),
+        (2, 2)
+    );
+    // Row 5's email lacks a top-level domain.
+    let fix = dialog
+        .el()
+        .query_selector("tr.error-line[data-row='5'] [data-testid=fix-cell]")
+        .unwrap()
+        .expect("a fix button on row 5's Email")
+        .unchecked_into::<HtmlElement>();
+    assert_eq!(text(&fix), "Email");
+    fix.click();
+    until("the cell editor", || {
+        find(&dialog.root, "[data-testid=cell-fixer]").is_some()
+    })
+    .await;
+    let input: web_sys::HtmlInputElement =
+        get(&dialog.root, "[data-testid=cell-fixer] input").unchecked_into();
+    assert_eq!(input.value(), "cy@example", "the cell as uploaded");
+    input.set_value("cy@example.com");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    let before = find(&dialog.root, "[data-testid=results]");
+    get(&dialog.root, "[data-testid=recheck]").click();
+    until("the results of the re-check", || {
+        let now = find(&dialog.root, "[data-testid=results]");
+        now.is_some() && now != before && figure(&dialog.el(), "accepted") == 3
+    })
+    .await;
+    assert_eq!(figure(&dialog.el(), "rejected"), 1);
+    assert_eq!(shown_rows(&dialog.el()), [3], "only Bob's row is left");
+
+    // A second correction keeps the first.
+    get(
+        &dialog.root,
+        "tr.error-line[data-row='3'] [data-testid=fix-cell]",
+    )
+    .click();
+    until("the cell editor", || {
+        find(&dialog.root, "[data-testid=cell-fixer]").is_some()
+    })
+    .await;
+    let input: web_sys::HtmlInputElement =
+        get(&dialog.root, "[data-testid=cell-fixer] input").unchecked_into();
+    input.set_value("Stone");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    get(&dialog.root, "[data-testid=recheck]").click();
+    until("every row accepted", || {
+        find(&dialog.root, "[data-count=accepted]").is_some()
+            && figure(&dialog.el(), "accepted") == 4
+    })
+    .await;
+    assert_eq!(figure(&dialog.el(), "rejected"), 0);
+    dialog.import_button().click();
+    let users = dialog
+        .imported
+        .get_untracked()
+        .expect("the users handed over");
+    let emails: Vec<&str> = users.iter().map(|u| u.email.as_str()).collect();
+    assert_eq!(
+        emails,
+        [
+            "bob@example.com",
+            "cy@example.com",
+            "ann@example.com",
+            "dee@example.com"
+        ]
+    );
+}
