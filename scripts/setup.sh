@@ -6,7 +6,9 @@
 #   apt:    chromium, chromium-driver (browser tests, smoke test),
 #           python3 (static server), build-essential (C compiler for build
 #           scripts), nodejs + npm (only when missing: they come with the machine)
-#   npm:    binaryen (package.json): wasm-opt for `trunk build --release`, in
+#   npm:    playwright-core (end-to-end tests, driving Debian's Chromium),
+#           papaparse (the benchmark's comparison), and
+#           binaryen (package.json): wasm-opt for `trunk build --release`, in
 #           node_modules/.bin, which the scripts put first on PATH. Debian
 #           bookworm's binaryen 108 is not used: it writes a wrong table index
 #           for wasm-bindgen's externref table export and the app fails to start.
@@ -53,8 +55,10 @@ fi
 # wasm-opt: the binaryen version pinned in package.json (Trunk.toml requires it).
 wasm_opt_want="$(sed -n 's/.*"binaryen": "\([0-9]*\)\..*/\1/p' package.json)"
 wasm_opt_version="$(node_modules/.bin/wasm-opt --version 2>/dev/null | awk '{print $3}' || true)"
-if [ "$wasm_opt_version" != "$wasm_opt_want" ]; then
-    log "installing npm packages (binaryen ${wasm_opt_want})"
+# playwright-core drives Debian's Chromium (it downloads no browser);
+# papaparse is the in-browser benchmark's point of comparison.
+if [ "$wasm_opt_version" != "$wasm_opt_want" ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/papaparse ]; then
+    log "installing npm packages (binaryen ${wasm_opt_want}, playwright-core, papaparse)"
     npm ci --no-audit --no-fund
     wasm_opt_version="$(node_modules/.bin/wasm-opt --version | awk '{print $3}')"
 fi

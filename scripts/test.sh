@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole check, as CI runs it (.ci/run): setup, format, lints, native
 # tests, browser tests, the release build, a smoke test of dist/ in headless
-# Chromium, the first-load size, and (later) the end-to-end tests.
+# Chromium, the first-load size, and the end-to-end tests.
 # Any failing step fails the script.
 set -euo pipefail
 
@@ -35,39 +35,22 @@ trap 'exit 143' TERM
 
 step() { printf '\n==> [%ds] %s\n' "$SECONDS" "$*"; }
 
-# Serves directory $1 on an ephemeral loopback port; sets SERVE_PORT.
-serve_static() {
-    local dir="$1" port_file="$WORK/port"
-    cat >"$WORK/serve.py" <<'PY'
-import functools, http.server, sys
-
-class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".js": "text/javascript",
-    }
-
-    def log_message(self, *args):
-        pass
-
-server = http.server.ThreadingHTTPServer(
-    ("127.0.0.1", 0), functools.partial(Handler, directory=sys.argv[1])
-)
-print(server.server_address[1], flush=True)
-server.serve_forever()
-PY
-    : >"$port_file"
-    python3 "$WORK/serve.py" "$dir" >"$port_file" &
+# Starts the release reference server on an ephemeral loopback port with a
+# fresh in-memory database, serving dist/; sets SERVER_URL.
+start_server() {
+    local out="$WORK/server.out"
+    : >"$out"
+    target/release/portal-api serve --port 0 --db :memory: --demo --dist "$ROOT/dist" >"$out" &
     PIDS+=("$!")
     for _ in $(seq 100); do
-        if [ -s "$port_file" ]; then
-            SERVE_PORT="$(head -n1 "$port_file")"
+        SERVER_URL="$(sed -n 's/^Voice portal: \(http:[^ ]*\).*/\1/p' "$out")"
+        if [ -n "$SERVER_URL" ]; then
             return 0
         fi
         sleep 0.1
     done
-    echo "the static server did not start" >&2
+    echo "the reference server did not start:" >&2
+    cat "$out" >&2
     return 1
 }
 
@@ -99,20 +82,23 @@ step "trunk build --release"
 rm -rf dist
 trunk build --release
 
+step "cargo build --release -p portal-api"
+cargo build --release -p portal-api
+
 # ------------------------------------------------------------------ smoke test
-step "smoke test: dist/ in headless Chromium"
-serve_static "$ROOT/dist"
-url="http://127.0.0.1:${SERVE_PORT}/"
+step "smoke test: dist/ from the reference server in headless Chromium"
+start_server
 timeout 120 chromium "${CHROMIUM_FLAGS[@]}" --user-data-dir="$WORK/chromium-profile" \
-    --virtual-time-budget=15000 --dump-dom "$url" >"$WORK/dom.html" 2>"$WORK/chromium.log" || {
+    --virtual-time-budget=15000 --dump-dom "$SERVER_URL" >"$WORK/dom.html" 2>"$WORK/chromium.log" || {
     echo "chromium failed:" >&2
     tail -n 30 "$WORK/chromium.log" >&2
     exit 1
 }
-if grep -q 'data-testid="import-csv"' "$WORK/dom.html" && grep -q 'IMPORT.CSV' "$WORK/dom.html"; then
-    echo "smoke: the app rendered the IMPORT.CSV button at $url"
+# Not signed in: the app asks /api/me, gets 401 and says how to sign in.
+if grep -q 'data-testid="sign-in-needed"' "$WORK/dom.html"; then
+    echo "smoke: the app ran and asked to sign in at $SERVER_URL"
 else
-    echo "smoke: the IMPORT.CSV button is missing: the wasm did not run. DOM:" >&2
+    echo "smoke: no sign-in page: the wasm did not run or the API did not answer. DOM:" >&2
     cat "$WORK/dom.html" >&2
     exit 1
 fi
@@ -133,15 +119,15 @@ printf '  total gzip: %d bytes (%d KiB); budget %d KiB%s\n' "$total" $((total / 
     "$([ "$total" -le "$budget" ] && echo '' || echo ' -- OVER BUDGET')"
 
 # ------------------------------------------------------------------ end-to-end tests
-# HOOK: the end-to-end tests go here. They will start the reference API
-# (`cargo run --release -p portal-api -- serve ...` on an ephemeral loopback
-# port, serving dist/), record its PID in PIDS so that the trap stops it, and
-# drive the import flow in headless Chromium with the flags above.
-step "end-to-end tests"
-echo "  (none yet)"
+# tests/e2e/*.test.mjs: each starts target/release/portal-api on an
+# ephemeral port with a fresh in-memory database (and stops it), and drives
+# dist/ in Debian's Chromium through playwright-core.
+step "end-to-end tests (node --test tests/e2e/)"
+node --test --test-concurrency=1 tests/e2e/ 2>&1 | tee "$WORK/e2e-tests.log"
 
 step "all checks passed"
-# One closing line for every cargo test above (unit, integration, doc and
-# browser tests): "N passed, N failed".
+# One closing line for every test above (cargo's unit, integration, doc and
+# browser tests, and node's end-to-end tests): "N passed, N failed".
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i + 1) ~ /^passed/) p += $i; if ($(i + 1) ~ /^failed/) f += $i } }
-     END { printf "%d passed, %d failed\n", p, f }' "$WORK/native-tests.log" "$WORK/browser-tests.log"
+     /^# pass / { p += $3 } /^# fail / { f += $3 }
+     END { printf "%d passed, %d failed\n", p, f }' "$WORK/native-tests.log" "$WORK/browser-tests.log" "$WORK/e2e-tests.log"
