@@ -106,6 +106,13 @@ fn Outcome(run: RwSignal<ImportRun>) -> impl IntoView {
     let created = run.with_untracked(|r| r.created().count());
     let updated = run.with_untracked(|r| r.updated().count());
     let refused_count = refused.len();
+    // The first refused users with the portal's reasons; the file has all.
+    const REFUSED_SHOWN: usize = 20;
+    let refused_lines: Vec<String> = refused
+        .iter()
+        .take(REFUSED_SHOWN)
+        .map(|r| format!("{}: {}", r.user.email, r.errors.join("; ")))
+        .collect();
     let download_refused = move |_| {
         let bytes = user_import::users_file(refused.iter().map(|r| (&r.user, &r.errors[..])));
         if let Ok(blob) = bytes_to_blob(&bytes, CSV_MEDIA_TYPE) {
@@ -122,8 +129,14 @@ fn Outcome(run: RwSignal<ImportRun>) -> impl IntoView {
             })}
         </p>
         {(refused_count > 0).then(|| view! {
-            <div class="alert alert-warning" role="status">
-                <p>"The portal refused some users; the file lists each with the reason."</p>
+            <div class="alert alert-warning" role="status" data-testid="refused">
+                <p>"The portal refused these users; nothing else was changed for them."</p>
+                <ul>
+                    {refused_lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                </ul>
+                {(refused_count > REFUSED_SHOWN).then(|| view! {
+                    <p>{format!("and {} more, all in the file.", group_thousands((refused_count - REFUSED_SHOWN) as u64))}</p>
+                })}
                 <button type="button" class="btn" data-testid="download-refused" on:click=download_refused>
                     "Download refused users"
                 </button>

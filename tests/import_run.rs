@@ -177,6 +177,15 @@ async fn the_progress_view_shows_the_bar_the_failure_with_retry_and_the_outcome(
         .text_content()
         .unwrap();
     assert_eq!(summary, "1,498 created, 0 updated, 2 refused by the portal");
+    let refused = select("[data-testid=refused]")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        refused.contains("ann0@example.com: Extension 2041 belongs to Zoë O'Brien"),
+        "the portal's reason is on screen: {refused}"
+    );
+    assert!(select("[data-testid=download-refused]").is_some());
     let listed = root
         .query_selector_all("[data-testid=imported-list] tbody tr")
         .unwrap()
