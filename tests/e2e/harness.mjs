@@ -24,6 +24,9 @@ export async function startServer(extraArgs = []) {
     ["serve", "--port", "0", "--db", ":memory:", "--demo", "--test-hooks", "--dist", join(ROOT, "dist"), ...extraArgs],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
+  // A safety net: never leave a server behind, even if a test forgets.
+  const killOnExit = () => child.kill();
+  process.on("exit", killOnExit);
   const lines = [];
   const base = await new Promise((resolve, reject) => {
     child.on("exit", (code) => reject(new Error(`the server stopped (${code}): ${lines.join("\n")}`)));
@@ -58,6 +61,7 @@ export async function startServer(extraArgs = []) {
     },
     async stop() {
       child.removeAllListeners("exit");
+      process.off("exit", killOnExit);
       child.kill();
     },
   };
@@ -100,4 +104,160 @@ export async function signIn(browser, server, email) {
   await page.goto(server.account(email).signInUrl);
   page.pageErrors = errors;
   return page;
+}
+
+// ---------------------------------------------------------------------------
+// Helpers for the import flow, shared by the *.test.mjs files.
+
+/// How long a step of the flow may take on these slow 2-core machines.
+export const WAIT = 60_000;
+
+/// Picks location `id` in the picker (a location administrator's only
+/// location is chosen at once) and waits until IMPORT.CSV is enabled (the
+/// location's directory is loaded) and the user list shows its total.
+export async function openLocation(page, id) {
+  await page.waitForSelector(`[data-location-id="${id}"]`, { timeout: WAIT });
+  const pressed = await page.getAttribute(`[data-location-id="${id}"]`, "aria-pressed");
+  if (pressed !== "true") await page.click(`[data-location-id="${id}"]`);
+  await page.waitForSelector("[data-testid=import-csv]:not([disabled])", { timeout: WAIT });
+  await userTotal(page);
+}
+
+/// The number in the user list's "N users" line, once it is shown.
+export async function userTotal(page) {
+  const total = page.locator("[data-testid=user-total]");
+  await total.filter({ hasText: /\d/ }).waitFor({ timeout: WAIT });
+  const text = (await total.innerText()).trim();
+  const m = text.match(/^([\d,]+) users?$/);
+  if (!m) throw new Error(`unexpected user total: ${JSON.stringify(text)}`);
+  return Number(m[1].replaceAll(",", ""));
+}
+
+/// Waits until the user list's total reads `n`.
+export async function waitForUserTotal(page, n, timeout = WAIT) {
+  const label = `${n.toLocaleString("en-US")} user${n === 1 ? "" : "s"}`;
+  await page
+    .locator("[data-testid=user-total]", { hasText: new RegExp(`^${label}$`) })
+    .waitFor({ timeout });
+}
+
+/// Opens the Import users dialog.
+export async function openImportDialog(page) {
+  await page.click("[data-testid=import-csv]");
+  await page.waitForSelector("[data-testid=import-dialog]", { timeout: WAIT });
+  return page.locator("[data-testid=import-dialog]");
+}
+
+/// Chooses a file in the open dialog and waits for the results.
+export async function chooseFile(page, name, content) {
+  const dialog = page.locator("[data-testid=import-dialog]");
+  await dialog.locator("input[type=file]").setInputFiles({
+    name,
+    mimeType: "text/csv",
+    buffer: Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8"),
+  });
+  await dialog.locator("[data-testid=results]").waitFor({ timeout: WAIT });
+}
+
+/// The results' figures: {rows, accepted, rejected, superseded, blank, new, updates}.
+export async function resultCounts(page) {
+  return page.$$eval("[data-testid=import-dialog] [data-count]", (els) =>
+    Object.fromEntries(els.map((el) => [el.dataset.count, Number(el.textContent.trim().replaceAll(",", ""))])),
+  );
+}
+
+/// Runs `action` (a click, say) and returns the download it starts:
+/// {name, bytes}.
+export async function download(page, action) {
+  const [event] = await Promise.all([page.waitForEvent("download", { timeout: WAIT }), action()]);
+  const path = await event.path();
+  const { readFileSync } = await import("node:fs");
+  return { name: event.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+/// Every user of a location through the API (paged by 1,000).
+export async function allUsers(server, token, location) {
+  const users = [];
+  for (let offset = 0; ; offset += 1000) {
+    const { status, json } = await server.api("GET", `/api/locations/${location}/users?offset=${offset}&limit=1000`, { token });
+    if (status !== 200) throw new Error(`GET users: ${status} ${JSON.stringify(json)}`);
+    users.push(...json.users);
+    if (json.users.length === 0 || users.length >= json.total) {
+      if (users.length !== json.total) throw new Error(`paged ${users.length} users, total says ${json.total}`);
+      return users;
+    }
+  }
+}
+
+/// Sets the server's import fault switch.
+export async function failImports(server, pass, fail) {
+  const { status } = await server.api("POST", "/api/test/fail-imports", { body: { pass, fail } });
+  if (status !== 204) throw new Error(`fail-imports answered ${status}`);
+}
+
+/// Expires every browser session.
+export async function expireSessions(server) {
+  const { status } = await server.api("POST", "/api/test/expire-sessions");
+  if (status !== 204) throw new Error(`expire-sessions answered ${status}`);
+}
+
+const FIRST_NAMES = ["Anna", "Bram", "Chloé", "Daan", "Eva", "Finn", "Greta", "Hugo", "Inès", "Jonas", "Kiki", "Lars"];
+const LAST_NAMES = ["de Vries", "O'Neill", "Janssen", "Müller", "van Dijk", "Smit", "Meyer", "Bos", "Peeters", "Visser"];
+
+/// `n` valid, distinct users as template rows: {first, last, email,
+/// extension, mobile, mobileE164, title, department}; extensions from 4000
+/// (the demo users have 2041–2043, 3001–3002, ...).
+export function generatedUsers(n, prefix = "bulk") {
+  return Array.from({ length: n }, (_, i) => {
+    const number = String(10_000_000 + i * 37).slice(-8);
+    return {
+      first: FIRST_NAMES[i % FIRST_NAMES.length],
+      last: LAST_NAMES[i % LAST_NAMES.length],
+      email: `${prefix}.${String(i + 1).padStart(5, "0")}@example.com`,
+      extension: String(4000 + i),
+      mobile: `+31 6 ${number.slice(0, 4)} ${number.slice(4)}`,
+      mobileE164: `+316${number}`,
+      title: i % 3 === 0 ? "Engineer" : "",
+      department: i % 2 === 0 ? "Support" : "",
+    };
+  });
+}
+
+/// Users as a CSV in the template's columns (LF line ends, no BOM: what a
+/// script would write).
+export function usersCsv(users) {
+  const quote = (v) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+  const lines = ["First Name,Last Name,Email,Extension,Mobile Number,Job Title,Department"];
+  for (const u of users) {
+    lines.push([u.first, u.last, u.email, u.extension, u.mobile, u.title, u.department].map(quote).join(","));
+  }
+  return lines.join("\n") + "\n";
+}
+
+/// Records the page's import requests: [{key, users, status, answered}] in
+/// order (`status` is set when the answer comes; `answered` resolves then).
+export function recordImports(page) {
+  const seen = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && /\/api\/locations\/\d+\/users\/import$/.test(request.url())) {
+      const entry = { key: request.headers()["idempotency-key"], users: JSON.parse(request.postData()).users, status: null };
+      entry.answered = request.response().then(
+        (r) => (entry.status = r ? r.status() : "failed"),
+        () => (entry.status = "failed"),
+      );
+      seen.push(entry);
+    }
+  });
+  return seen;
+}
+
+/// Fails the test if the page threw.
+export function assertNoPageErrors(page) {
+  if (page.pageErrors.length) throw new Error(`page errors:\n${page.pageErrors.join("\n")}`);
+}
+
+/// The statuses of recorded import requests, once all have answered.
+export async function importStatuses(seen) {
+  await Promise.all(seen.map((e) => e.answered));
+  return seen.map((e) => e.status);
 }
