@@ -5,7 +5,7 @@
 
 use crate::api::{self, Location, Me};
 use crate::import_progress::ImportProgress;
-use crate::import_run::{drive, ImportRun};
+use crate::import_run::{drive, ImportRun, RunState};
 use crate::location_picker::LocationPicker;
 use crate::user_list::UserList;
 use crate::UserManagement;
@@ -94,10 +94,17 @@ fn LocationPage(location: Location) -> impl IntoView {
     let on_import = Callback::new(move |users: Vec<User>| {
         run.set(ImportRun::new(id, users, api::new_idempotency_key));
         importing.set(true);
-        spawn_local(async move {
-            drive(run).await;
+        spawn_local(drive(run));
+    });
+    // Whenever the import stops sending (done, or stopped by a failure after
+    // some batches were stored, and again after each Retry), the list and
+    // the directory are loaded again.
+    Effect::new(move |was_sending: Option<bool>| {
+        let sending = run.with(|r| r.state == RunState::Sending && !r.batches.is_empty());
+        if was_sending == Some(true) && !sending {
             refresh.update(|r| *r += 1);
-        });
+        }
+        sending
     });
 
     view! {
@@ -120,7 +127,7 @@ fn LocationPage(location: Location) -> impl IntoView {
             <section class="card" aria-label="Import">
                 <ImportProgress run=run/>
                 <button type="button" class="btn btn-text" data-testid="dismiss-import"
-                    disabled=move || run.with(|r| r.state == crate::import_run::RunState::Sending)
+                    disabled=move || run.with(|r| r.state == RunState::Sending)
                     on:click=move |_| importing.set(false)>
                     "Dismiss"
                 </button>

@@ -7,8 +7,8 @@
 // still signed out changes nothing, and after signing in again (another
 // tab, same browser) Retry finishes. Both times every user ends up stored
 // exactly once (checked through the API). A fresh server per test.
-// The last test (marked todo: a product bug) holds the page to showing the
-// users and checking files against the location as it is after a Retry.
+// The last test holds the page to showing the users and checking files
+// against the location as it is after a Retry.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -233,12 +233,7 @@ test("the session expires mid-import: sign in again, Retry, every user stored on
 
 test(
   "after Retry the user list and the location's directory are up to date",
-  {
-    timeout: TIMEOUT,
-    todo:
-      "product bug: the list and the directory are refreshed only when the first run of an import ends " +
-      "(src/portal.rs on_import), never after Retry (src/import_progress.rs -> import_run::retry)",
-  },
+  { timeout: TIMEOUT },
   async () => {
     const server = await startServer();
     let page;

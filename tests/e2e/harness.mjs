@@ -89,6 +89,8 @@ export async function startBrowser() {
   });
   return {
     context,
+    /// The profile directory, which names this browser's processes.
+    profile,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
