@@ -40,7 +40,7 @@ step() { printf '\n==> [%ds] %s\n' "$SECONDS" "$*"; }
 start_server() {
     local out="$WORK/server.out"
     : >"$out"
-    target/release/portal-api serve --port 0 --db :memory: --demo --dist "$ROOT/dist" >"$out" &
+    "$PORTAL_API" serve --port 0 --db :memory: --demo --dist "$ROOT/dist" >"$out" &
     PIDS+=("$!")
     for _ in $(seq 100); do
         SERVER_URL="$(sed -n 's/^Voice portal: \(http:[^ ]*\).*/\1/p' "$out")"
@@ -82,8 +82,12 @@ step "trunk build --release"
 rm -rf dist
 trunk build --release
 
-step "cargo build --release -p portal-api"
-cargo build --release -p portal-api
+# The smoke and end-to-end tests use the debug build of the reference
+# server that the native tests built (a release build with LTO would add
+# minutes and change nothing that these tests look at).
+export PORTAL_API="$ROOT/target/debug/portal-api"
+step "cargo build -p portal-api"
+cargo build -p portal-api
 
 # ------------------------------------------------------------------ smoke test
 step "smoke test: dist/ from the reference server in headless Chromium"
@@ -119,7 +123,7 @@ printf '  total gzip: %d bytes (%d KiB); budget %d KiB%s\n' "$total" $((total / 
     "$([ "$total" -le "$budget" ] && echo '' || echo ' -- OVER BUDGET')"
 
 # ------------------------------------------------------------------ end-to-end tests
-# tests/e2e/*.test.mjs: each starts target/release/portal-api on an
+# tests/e2e/*.test.mjs: each starts $PORTAL_API on an
 # ephemeral port with a fresh in-memory database (and stops it), and drives
 # dist/ in Debian's Chromium through playwright-core.
 step "end-to-end tests (node --test tests/e2e/)"

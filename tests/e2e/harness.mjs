@@ -4,7 +4,9 @@
 // driven by playwright-core (which never downloads a browser).
 //
 // Build first: `trunk build --release` and
-// `cargo build --release -p portal-api`; scripts/test.sh does both.
+// `cargo build --release -p portal-api` (or set PORTAL_API to another
+// build of the server: scripts/test.sh uses the debug one that
+// `cargo test` has built already).
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const SERVER = join(ROOT, "target", "release", "portal-api");
+const SERVER = process.env.PORTAL_API || join(ROOT, "target", "release", "portal-api");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
 /// Starts `portal-api serve`; resolves once it prints its address.
