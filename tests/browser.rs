@@ -3,52 +3,15 @@
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p voice-portal`
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
-
 use voice_portal::UserManagement;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::HtmlElement;
+
+mod common;
+use common::{container, find, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// A fresh container in `<body>` for one test.
-fn container() -> HtmlElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let div = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&div).unwrap();
-    div.unchecked_into()
-}
-
-fn find(root: &Element, selector: &str) -> Option<HtmlElement> {
-    root.query_selector(selector)
-        .unwrap()
-        .map(|e| e.unchecked_into())
-}
-
-/// Waits (up to 2 s) for `cond`, letting the reactive system run its effects.
-async fn until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..200 {
-        if cond() {
-            return;
-        }
-        sleep(Duration::from_millis(10)).await;
-    }
-    panic!("timed out waiting for: {what}");
-}
-
-async fn sleep(duration: Duration) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                &resolve,
-                duration.as_millis() as i32,
-            )
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
 
 #[wasm_bindgen_test]
 async fn import_button_opens_the_dialog_and_cancel_closes_it() {

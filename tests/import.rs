@@ -15,45 +15,12 @@ use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
+mod common;
+use common::{container, count, document, find, get, sleep, text, until};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 // ---------------------------------------------------------------- helpers
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// A fresh container in `<body>`, with the app's stylesheet on the page.
-fn container() -> HtmlElement {
-    let document = document();
-    if document.get_element_by_id("app-css").is_none() {
-        let style = document.create_element("style").unwrap();
-        style.set_id("app-css");
-        style.set_text_content(Some(include_str!("../style/main.css")));
-        document.head().unwrap().append_child(&style).unwrap();
-    }
-    let div = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&div).unwrap();
-    div.unchecked_into()
-}
-
-fn find(root: &Element, selector: &str) -> Option<HtmlElement> {
-    root.query_selector(selector)
-        .unwrap()
-        .map(|e| e.unchecked_into())
-}
-
-fn get(root: &Element, selector: &str) -> HtmlElement {
-    find(root, selector).unwrap_or_else(|| panic!("no {selector}"))
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
-fn text(el: &Element) -> String {
-    el.text_content().unwrap_or_default()
-}
 
 /// The figure marked `data-count=key`, as a number.
 fn figure(root: &Element, key: &str) -> u32 {
@@ -61,30 +28,6 @@ fn figure(root: &Element, key: &str) -> u32 {
     text(&el)
         .parse()
         .unwrap_or_else(|_| panic!("{key}: {:?}", text(&el)))
-}
-
-/// Waits (up to 10 s) for `cond`, letting the reactive system run.
-async fn until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..1000 {
-        if cond() {
-            return;
-        }
-        sleep(Duration::from_millis(10)).await;
-    }
-    panic!("timed out waiting for: {what}");
-}
-
-async fn sleep(duration: Duration) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                &resolve,
-                duration.as_millis() as i32,
-            )
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
 }
 
 fn csv_file(name: &str, text: &str) -> web_sys::File {

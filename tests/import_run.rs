@@ -8,9 +8,10 @@ use user_import::{BatchRejection, User};
 use voice_portal::api::{ApiFailure, ImportResult, PortalUser};
 use voice_portal::import_progress::ImportProgress;
 use voice_portal::import_run::{ImportRun, RunState, BATCH_SIZE};
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::HtmlElement;
+
+mod common;
+use common::{container, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -103,29 +104,6 @@ fn a_failure_keeps_every_user_not_imported_and_retry_goes_on_from_it() {
         refused[1].user.email,
         format!("ann{BATCH_SIZE}@example.com")
     );
-}
-
-fn container() -> HtmlElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let div = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&div).unwrap();
-    div.unchecked_into()
-}
-
-async fn until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..200 {
-        if cond() {
-            return;
-        }
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            web_sys::window()
-                .unwrap()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
-                .unwrap();
-        });
-        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-    }
-    panic!("timed out waiting for: {what}");
 }
 
 #[wasm_bindgen_test]
