@@ -86,8 +86,10 @@ trunk build --release
 # server that the native tests built (a release build with LTO would add
 # minutes and change nothing that these tests look at).
 export PORTAL_API="$ROOT/target/debug/portal-api"
-step "cargo build -p portal-api"
-cargo build -p portal-api
+if [ ! -x "$PORTAL_API" ]; then
+    step "cargo build -p portal-api"
+    cargo build -p portal-api
+fi
 
 # ------------------------------------------------------------------ smoke test
 step "smoke test: dist/ from the reference server in headless Chromium"

@@ -126,9 +126,13 @@ impl ImportRun {
 /// Sends the batches of `run` from where it stands, one at a time, until the
 /// last is answered or one fails.
 pub async fn drive(run: RwSignal<ImportRun>) {
-    run.update(|r| r.state = RunState::Sending);
+    // try_*: if the page that owns the run is gone (signed out), stop
+    // quietly rather than panic; the server has what was answered.
+    if run.try_update(|r| r.state = RunState::Sending).is_none() {
+        return;
+    }
     loop {
-        let next = run.with_untracked(|r| {
+        let next = run.try_with_untracked(|r| {
             r.next_batch().map(|i| {
                 (
                     i,
@@ -138,16 +142,23 @@ pub async fn drive(run: RwSignal<ImportRun>) {
                 )
             })
         });
-        let Some((index, location, key, users)) = next else {
-            run.update(|r| r.state = RunState::Done);
+        let Some(next) = next else {
             return;
         };
-        match api::import_batch(location, &key, &users).await {
-            Ok(result) => run.update(|r| r.record(index, result)),
+        let Some((index, location, key, users)) = next else {
+            let _ = run.try_update(|r| r.state = RunState::Done);
+            return;
+        };
+        let answer = api::import_batch(location, &key, &users).await;
+        let recorded = match answer {
+            Ok(result) => run.try_update(|r| r.record(index, result)),
             Err(failure) => {
-                run.update(|r| r.state = RunState::Stopped(failure));
+                let _ = run.try_update(|r| r.state = RunState::Stopped(failure));
                 return;
             }
+        };
+        if recorded.is_none() {
+            return;
         }
     }
 }
@@ -155,9 +166,11 @@ pub async fn drive(run: RwSignal<ImportRun>) {
 /// Retry after a failure: first refresh the session's CSRF token (the
 /// person may have signed in again in another tab), then go on.
 pub async fn retry(run: RwSignal<ImportRun>) {
-    run.update(|r| r.state = RunState::Sending);
+    if run.try_update(|r| r.state = RunState::Sending).is_none() {
+        return;
+    }
     if let Err(failure) = api::me().await {
-        run.update(|r| r.state = RunState::Stopped(failure));
+        let _ = run.try_update(|r| r.state = RunState::Stopped(failure));
         return;
     }
     drive(run).await;

@@ -64,20 +64,23 @@ fn SignInNeeded() -> impl IntoView {
     }
 }
 
-/// The location picker and the chosen location's page.
+/// The location picker and the chosen location's page. The import run
+/// lives here, not in the location's page: choosing another location while
+/// it sends does not stop it, and coming back shows how it went.
 #[component]
 fn Portal(me: Me) -> impl IntoView {
     let selected = RwSignal::new(None::<Location>);
+    let run = RwSignal::new(ImportRun::new(0, Vec::new(), String::new));
     view! {
         <LocationPicker mine=me.locations selected=selected/>
-        {move || selected.get().map(|location| view! { <LocationPage location=location/> })}
+        {move || selected.get().map(|location| view! { <LocationPage location=location run=run/> })}
     }
 }
 
 /// One location: its users, IMPORT.CSV (checked against the location's
 /// users), and the import as it runs.
 #[component]
-fn LocationPage(location: Location) -> impl IntoView {
+fn LocationPage(location: Location, run: RwSignal<ImportRun>) -> impl IntoView {
     let id = location.id;
     // Bumped after an import, so the list and the directory are fresh.
     let refresh = RwSignal::new(0_u32);
@@ -85,22 +88,31 @@ fn LocationPage(location: Location) -> impl IntoView {
         refresh.track();
         api::directory(id)
     });
-    let run = RwSignal::new(ImportRun::new(id, Vec::new(), String::new));
-    let importing = RwSignal::new(false);
+    // The run's card shows while it belongs to this location, until dismissed.
+    let dismissed = RwSignal::new(false);
+    let importing = Signal::derive(move || {
+        !dismissed.get() && run.with(|r| r.location == id && !r.batches.is_empty())
+    });
+    let sending = move || run.with(|r| r.state == RunState::Sending && !r.batches.is_empty());
 
     let existing_users =
         Signal::derive(move || directory.get().and_then(Result::ok).unwrap_or_default());
-    let directory_ready = Signal::derive(move || matches!(directory.get(), Some(Ok(_))));
+    // IMPORT.CSV waits for the location's users, and for an import to end.
+    let directory_ready =
+        Signal::derive(move || matches!(directory.get(), Some(Ok(_))) && !sending());
     let on_import = Callback::new(move |users: Vec<User>| {
+        if run.with_untracked(|r| r.state == RunState::Sending && !r.batches.is_empty()) {
+            return; // one import at a time; the button is disabled meanwhile
+        }
         run.set(ImportRun::new(id, users, api::new_idempotency_key));
-        importing.set(true);
+        dismissed.set(false);
         spawn_local(drive(run));
     });
     // Whenever the import stops sending (done, or stopped by a failure after
     // some batches were stored, and again after each Retry), the list and
     // the directory are loaded again.
     Effect::new(move |was_sending: Option<bool>| {
-        let sending = run.with(|r| r.state == RunState::Sending && !r.batches.is_empty());
+        let sending = sending();
         if was_sending == Some(true) && !sending {
             refresh.update(|r| *r += 1);
         }
@@ -127,8 +139,8 @@ fn LocationPage(location: Location) -> impl IntoView {
             <section class="card" aria-label="Import">
                 <ImportProgress run=run/>
                 <button type="button" class="btn btn-text" data-testid="dismiss-import"
-                    disabled=move || run.with(|r| r.state == RunState::Sending)
-                    on:click=move |_| importing.set(false)>
+                    disabled=sending
+                    on:click=move |_| dismissed.set(true)>
                     "Dismiss"
                 </button>
             </section>

@@ -267,3 +267,42 @@ test(
     }
   },
 );
+
+test("choosing another location while an import sends neither stops nor loses it", { timeout: TIMEOUT }, async () => {
+  const server = await startServer();
+  let page;
+  try {
+    page = await signIn(browser, server, "pat@partner.example");
+    const posted = recordImports(page);
+    await openLocation(page, 1);
+    await waitForUserTotal(page, 4);
+    const users = generatedUsers(N, "away");
+    // Hold the 2nd batch until the partner has gone to location 2.
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    let seen = 0;
+    await page.route("**/api/locations/1/users/import", async (route) => {
+      seen += 1;
+      if (seen === 2) await held;
+      await route.continue();
+    });
+    await startImport(page, users);
+    await page.waitForFunction(() => document.querySelector("[data-testid=import-progress]")?.getAttribute("aria-valuenow") === "1000", null, { timeout: WAIT });
+    await page.click('[data-location-id="2"]');
+    await page.locator("[data-testid=import-csv]").waitFor({ timeout: WAIT });
+    assert.equal(await page.locator("[data-testid=import-csv]").isDisabled(), true, "one import at a time");
+    release();
+    // Back to location 1: the run went on and finished there.
+    await page.click('[data-location-id="1"]');
+    await page.locator("[data-testid=import-summary]").waitFor({ timeout: WAIT });
+    assert.equal((await page.locator("[data-testid=import-summary]").innerText()).trim(), "2,500 created, 0 updated");
+    assert.deepEqual(await importStatuses(posted), [200, 200, 200]);
+    await waitForUserTotal(page, 4 + N);
+    const stored = await allUsers(server, server.account("pat@partner.example").apiToken, 1);
+    assert.equal(stored.length, 4 + N);
+    assertNoPageErrors(page);
+  } finally {
+    await page?.close();
+    await server.stop();
+  }
+});
