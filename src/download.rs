@@ -36,6 +36,11 @@ impl Drop for ObjectUrl {
     }
 }
 
+/// Saves CSV bytes (the template, files of users) as `file_name`.
+pub fn save_csv(bytes: &[u8], file_name: &str) -> Result<(), JsValue> {
+    save_blob(&bytes_to_blob(bytes, CSV_MEDIA_TYPE)?, file_name)
+}
+
 /// Saves a Blob as `file_name` through a temporary object URL.
 pub fn save_blob(blob: &web_sys::Blob, file_name: &str) -> Result<(), JsValue> {
     let document = web_sys::window()

@@ -4,7 +4,7 @@
 
 use crate::api::PortalUser;
 use crate::assign_user::AssignUser;
-use crate::download::{bytes_to_blob, save_blob, CSV_MEDIA_TYPE};
+use crate::download::save_csv;
 use crate::import_run::{retry, ImportRun, RunState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -65,9 +65,7 @@ fn Stopped(run: RwSignal<ImportRun>, message: String, signed_out: bool) -> impl 
     let download = move |_| {
         let bytes =
             run.with_untracked(|r| user_import::users_file(r.remaining().map(|u| (u, &[][..]))));
-        if let Ok(blob) = bytes_to_blob(&bytes, CSV_MEDIA_TYPE) {
-            let _ = save_blob(&blob, REMAINING_FILE_NAME);
-        }
+        let _ = save_csv(&bytes, REMAINING_FILE_NAME);
     };
     let advice = if signed_out {
         "Sign in again (open your sign-in link in a new tab), then come back and press Retry."
@@ -115,9 +113,7 @@ fn Outcome(run: RwSignal<ImportRun>) -> impl IntoView {
         .collect();
     let download_refused = move |_| {
         let bytes = user_import::users_file(refused.iter().map(|r| (&r.user, &r.errors[..])));
-        if let Ok(blob) = bytes_to_blob(&bytes, CSV_MEDIA_TYPE) {
-            let _ = save_blob(&blob, REFUSED_FILE_NAME);
-        }
+        let _ = save_csv(&bytes, REFUSED_FILE_NAME);
     };
 
     view! {

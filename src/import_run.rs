@@ -64,6 +64,11 @@ impl ImportRun {
         }
     }
 
+    /// Whether batches are being sent (a run with no users never is).
+    pub fn is_sending(&self) -> bool {
+        self.state == RunState::Sending && !self.batches.is_empty()
+    }
+
     /// The first batch without an answer.
     pub fn next_batch(&self) -> Option<usize> {
         self.batches.iter().position(|b| b.result.is_none())

@@ -5,7 +5,7 @@
 
 use crate::api::{self, Location, Me};
 use crate::import_progress::ImportProgress;
-use crate::import_run::{drive, ImportRun, RunState};
+use crate::import_run::{drive, ImportRun};
 use crate::location_picker::LocationPicker;
 use crate::user_list::UserList;
 use crate::UserManagement;
@@ -93,7 +93,7 @@ fn LocationPage(location: Location, run: RwSignal<ImportRun>) -> impl IntoView {
     let importing = Signal::derive(move || {
         !dismissed.get() && run.with(|r| r.location == id && !r.batches.is_empty())
     });
-    let sending = move || run.with(|r| r.state == RunState::Sending && !r.batches.is_empty());
+    let sending = move || run.with(ImportRun::is_sending);
 
     let existing_users =
         Signal::derive(move || directory.get().and_then(Result::ok).unwrap_or_default());
@@ -101,7 +101,7 @@ fn LocationPage(location: Location, run: RwSignal<ImportRun>) -> impl IntoView {
     let directory_ready =
         Signal::derive(move || matches!(directory.get(), Some(Ok(_))) && !sending());
     let on_import = Callback::new(move |users: Vec<User>| {
-        if run.with_untracked(|r| r.state == RunState::Sending && !r.batches.is_empty()) {
+        if run.with_untracked(ImportRun::is_sending) {
             return; // one import at a time; the button is disabled meanwhile
         }
         run.set(ImportRun::new(id, users, api::new_idempotency_key));
