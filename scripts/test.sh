@@ -110,19 +110,27 @@ else
 fi
 
 # ------------------------------------------------------------------ first-load size
+# The check worker (check-worker*) is loaded when the Import users dialog
+# opens, not with the page: it is listed apart and not counted.
 step "first load (gzip -9): wasm + js + css in dist/"
 total=0
 shopt -s nullglob
 for f in dist/*.wasm dist/*.js dist/*.css; do
     raw=$(wc -c <"$f")
     gz=$(gzip -9 -c "$f" | wc -c)
+    case "$(basename "$f")" in
+        check-worker*) printf '  %-48s %9d bytes raw %9d bytes gzip (worker, loaded later)\n' "$f" "$raw" "$gz"; continue ;;
+    esac
     total=$((total + gz))
     printf '  %-48s %9d bytes raw %9d bytes gzip\n' "$f" "$raw" "$gz"
 done
 shopt -u nullglob
 budget=$((250 * 1024))
-printf '  total gzip: %d bytes (%d KiB); budget %d KiB%s\n' "$total" $((total / 1024)) $((budget / 1024)) \
-    "$([ "$total" -le "$budget" ] && echo '' || echo ' -- OVER BUDGET')"
+printf '  total gzip: %d bytes (%d KiB); budget %d KiB\n' "$total" $((total / 1024)) $((budget / 1024))
+if [ "$total" -gt "$budget" ]; then
+    echo "first load OVER BUDGET (architecture.md: <= 250 KB gzip)" >&2
+    exit 1
+fi
 
 # ------------------------------------------------------------------ end-to-end tests
 # tests/e2e/*.test.mjs: each starts $PORTAL_API on an

@@ -1,6 +1,6 @@
 //! Checks a chosen file: reads it in slices and feeds them to the rules
-//! crate's [`Checker`]. No views here, so that a Web Worker can take this
-//! module's place later without touching the results view.
+//! crate's [`Checker`]. The check worker ([`crate::check_worker`]) runs
+//! this; no views and no page here.
 
 use std::fmt;
 
@@ -47,6 +47,8 @@ pub struct FileCheck {
     pub report: Report,
     /// Milliseconds from the first byte fed to the report.
     pub check_ms: f64,
+    /// When the first byte was fed, in ms since the Unix epoch.
+    pub started_at: f64,
 }
 
 /// Why a check did not finish.
@@ -56,6 +58,8 @@ pub enum CheckError {
     Cancelled,
     /// The browser could not read the file (moved, deleted, no permission).
     Unreadable(String),
+    /// The check worker could not start or stopped; says why.
+    CheckerUnavailable(String),
 }
 
 impl fmt::Display for CheckError {
@@ -66,6 +70,10 @@ impl fmt::Display for CheckError {
                 f,
                 "The file could not be read ({why}). Choose it again, or copy it to this computer first."
             ),
+            CheckError::CheckerUnavailable(why) => write!(
+                f,
+                "The file could not be checked: the checker stopped ({why}). Reload the page and choose the file again."
+            ),
         }
     }
 }
@@ -75,7 +83,7 @@ impl fmt::Display for CheckError {
 /// progress and the file size; returning `false` cancels the check. It is
 /// called once more, with all bytes done, when the report is ready.
 ///
-/// Sets the `import:check` measure (first byte fed → report ready).
+/// The time it returns runs from the first byte fed to the report ready.
 pub async fn check_file(
     file: &web_sys::Blob,
     options: CheckOptions,
@@ -108,7 +116,7 @@ pub async fn check_file(
         buffer.resize(bytes.length() as usize, 0);
         bytes.copy_to(&mut buffer);
         if started_at.is_none() {
-            started_at = Some(start_timing());
+            started_at = Some((perf::now(), perf::epoch_now()));
         }
         let fed_at = perf::now();
         checker.feed(&buffer);
@@ -121,15 +129,9 @@ pub async fn check_file(
             return Err(CheckError::Cancelled);
         }
     }
-    let started_at = started_at.unwrap_or_else(start_timing);
+    let (started, started_at) = started_at.unwrap_or_else(|| (perf::now(), perf::epoch_now()));
     let report = checker.finish();
-    perf::mark(perf::CHECK_END_MARK);
-    perf::measure(
-        perf::CHECK_MEASURE,
-        perf::CHECK_START_MARK,
-        Some(perf::CHECK_END_MARK),
-    );
-    let check_ms = perf::now() - started_at;
+    let check_ms = perf::now() - started;
     keep_going(
         Progress {
             bytes: size,
@@ -137,7 +139,11 @@ pub async fn check_file(
         },
         size,
     );
-    Ok(FileCheck { report, check_ms })
+    Ok(FileCheck {
+        report,
+        check_ms,
+        started_at,
+    })
 }
 
 /// The next slice's length: [`FIRST_SLICE_BYTES`] to begin with, then what
@@ -149,11 +155,6 @@ fn slice_len(max_slice: u64, bytes_checked: u64, ms: f64) -> u64 {
     }
     let per_ms = bytes_checked as f64 / ms;
     ((per_ms * TARGET_SLICE_MS) as u64).clamp(min, max_slice)
-}
-
-fn start_timing() -> f64 {
-    perf::mark(perf::CHECK_START_MARK);
-    perf::now()
 }
 
 /// Starts reading bytes `start..end` of the file.

@@ -1,79 +1,57 @@
-//! The data behind the results view: one checked file, its report, and what
-//! the views need at hand (the cells of a rejected row by its number, the
-//! sentences and figures). No views here.
+//! The data behind the results view: one checked file as the check worker
+//! summed it up ([`CheckSummary`]), the sentences and figures the views
+//! need. No views here. The report itself stays in the worker; the views ask
+//! it for more (error lines, the error file) by the check's number.
 
-use user_import::{Counts, Report, RowError, User};
+use user_import::Counts;
+
+use crate::check_protocol::{CheckSummary, ErrorLine};
 
 /// A checked file, as the results view shows it.
 #[derive(Debug)]
 pub struct CheckedFile {
     pub file_name: String,
     pub file_size: u64,
-    /// Milliseconds from the first byte fed to the report.
-    pub check_ms: f64,
-    pub report: Report,
+    /// The check's number in the worker, to ask it for more.
+    pub check: u32,
+    pub summary: CheckSummary,
     pub counts: Counts,
-    rejected: RejectedCells,
-}
-
-/// One line of the error table: one problem of one row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorLine<'a> {
-    pub row: u32,
-    /// The column's name; `None` for the row as a whole.
-    pub column: Option<&'a str>,
-    pub message: &'a str,
-    /// The previous line is about the same row.
-    pub continues_row: bool,
 }
 
 impl CheckedFile {
-    pub fn new(file_name: &str, file_size: u64, check_ms: f64, report: Report) -> CheckedFile {
+    pub fn new(file_name: &str, file_size: u64, check: u32, summary: CheckSummary) -> CheckedFile {
         CheckedFile {
             file_name: file_name.to_owned(),
             file_size,
-            check_ms,
-            counts: report.counts(),
-            rejected: RejectedCells::new(&report),
-            report,
+            check,
+            counts: summary.counts,
+            summary,
         }
     }
 
     /// Lines of the error table: one per row error.
     pub fn error_count(&self) -> usize {
-        self.report.errors().len()
+        self.summary.error_count
     }
 
-    /// The `index`th line of the error table.
-    pub fn error_line(&self, index: usize) -> Option<ErrorLine<'_>> {
-        let errors = self.report.errors();
-        let error: &RowError = errors.get(index)?;
-        Some(ErrorLine {
-            row: error.row,
-            column: error.column.as_deref(),
-            message: &error.message,
-            continues_row: index > 0 && errors[index - 1].row == error.row,
-        })
-    }
-
-    /// The cells of a rejected row as uploaded, one per header column.
-    pub fn cells_of(&self, row: u32) -> Vec<&str> {
-        self.rejected.cells_of(row)
+    /// The `index`th line of the error table, if it came with the summary.
+    pub fn first_line(&self, index: usize) -> Option<&ErrorLine> {
+        self.summary.first_lines.get(index)
     }
 
     /// The uploaded header cells.
     pub fn header(&self) -> &[String] {
-        self.report.header()
+        &self.summary.header
+    }
+
+    /// The file cannot be imported at all.
+    pub fn has_file_errors(&self) -> bool {
+        !self.summary.file_errors.is_empty()
     }
 
     /// The error file's name: the uploaded file's stem and `-errors.csv`.
     pub fn error_file_name(&self) -> String {
         user_import::error_file_name(&self.file_name)
-    }
-
-    /// The users to import (none when the file has a file-level error).
-    pub fn accepted_users(&self) -> Vec<User> {
-        self.report.accepted().map(|a| a.user).collect()
     }
 
     /// "Checked 12,345 rows in 38 ms".
@@ -83,14 +61,14 @@ impl CheckedFile {
             "Checked {} {} in {}",
             group_thousands(u64::from(rows)),
             plural(rows, "row", "rows"),
-            format_ms(self.check_ms)
+            format_ms(self.summary.check_ms)
         )
     }
 
     /// One sentence for screen readers: what the check found.
     pub fn summary(&self) -> String {
         let c = &self.counts;
-        if !self.report.file_errors().is_empty() {
+        if self.has_file_errors() {
             // The file errors themselves are announced as an alert.
             return format!("{}. The file cannot be imported.", self.checked_line());
         }
@@ -112,50 +90,6 @@ impl CheckedFile {
             ));
         }
         format!("{}: {}.", self.checked_line(), parts.join(", "))
-    }
-}
-
-/// The cells of every rejected row, in one string, found by row number.
-#[derive(Debug, Default)]
-struct RejectedCells {
-    /// Row numbers, ascending.
-    rows: Vec<u32>,
-    /// Per row, its first cell in `cell_ends` (one more entry than rows).
-    first_cell: Vec<u32>,
-    /// Per cell, where it ends in `text` (it starts where the previous ends).
-    cell_ends: Vec<u32>,
-    text: String,
-}
-
-impl RejectedCells {
-    fn new(report: &Report) -> RejectedCells {
-        let mut cells = RejectedCells::default();
-        for rejected in report.rejected() {
-            cells.rows.push(rejected.row);
-            cells.first_cell.push(cells.cell_ends.len() as u32);
-            for cell in rejected.cells {
-                cells.text.push_str(cell);
-                cells.cell_ends.push(cells.text.len() as u32);
-            }
-        }
-        cells.first_cell.push(cells.cell_ends.len() as u32);
-        cells
-    }
-
-    fn cells_of(&self, row: u32) -> Vec<&str> {
-        let Ok(k) = self.rows.binary_search(&row) else {
-            return Vec::new();
-        };
-        (self.first_cell[k] as usize..self.first_cell[k + 1] as usize)
-            .map(|c| {
-                let start = if c == 0 {
-                    0
-                } else {
-                    self.cell_ends[c - 1] as usize
-                };
-                &self.text[start..self.cell_ends[c] as usize]
-            })
-            .collect()
     }
 }
 
@@ -216,31 +150,21 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn cells_and_lines_of_rejected_rows() {
+    fn sentences_of_a_checked_file() {
         let file = "First Name,Last Name,Email,Dept\n\
                     Ann,Lee,ann@example.com,Sales\n\
                     ,Stone,bob@example,IT\n\
                     Cy,Moss,cy@example.com,\n";
+        let report = user_import::check(file.as_bytes());
         let checked = CheckedFile::new(
             "team.csv",
             file.len() as u64,
-            3.0,
-            user_import::check(file.as_bytes()),
+            1,
+            CheckSummary::of(&report, 3.0, 0.0),
         );
-        assert_eq!(checked.cells_of(3), ["", "Stone", "bob@example", "IT"]);
-        assert!(checked.cells_of(2).is_empty());
         assert_eq!(checked.error_count(), 2);
-        let first = checked.error_line(0).unwrap();
-        let second = checked.error_line(1).unwrap();
-        assert_eq!(
-            (first.row, first.column, first.continues_row),
-            (3, Some("First Name"), false)
-        );
-        assert_eq!(
-            (second.row, second.column, second.continues_row),
-            (3, Some("Email"), true)
-        );
-        assert!(checked.error_line(2).is_none());
+        assert_eq!(checked.first_line(1).map(|l| l.row), Some(3));
+        assert!(checked.first_line(2).is_none());
         assert_eq!(checked.error_file_name(), "team-errors.csv");
         assert_eq!(checked.checked_line(), "Checked 3 rows in 3 ms");
         assert_eq!(

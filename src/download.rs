@@ -21,8 +21,12 @@ pub struct ObjectUrl(String);
 impl ObjectUrl {
     /// An object URL for bytes of the given media type.
     pub fn from_bytes(bytes: &[u8], media_type: &str) -> Result<ObjectUrl, JsValue> {
-        let blob = bytes_to_blob(bytes, media_type)?;
-        web_sys::Url::create_object_url_with_blob(&blob).map(ObjectUrl)
+        ObjectUrl::from_blob(&bytes_to_blob(bytes, media_type)?)
+    }
+
+    /// An object URL for a Blob.
+    pub fn from_blob(blob: &web_sys::Blob) -> Result<ObjectUrl, JsValue> {
+        web_sys::Url::create_object_url_with_blob(blob).map(ObjectUrl)
     }
 
     pub fn as_str(&self) -> &str {

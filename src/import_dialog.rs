@@ -8,7 +8,8 @@ use leptos::prelude::*;
 use user_import::{CellEdit, ExistingUser, User};
 use web_sys::{DragEvent, HtmlInputElement};
 
-use crate::check_file::{check_file, CheckError, CheckOptions};
+use crate::check_client::CheckClient;
+use crate::check_file::{CheckError, CheckOptions};
 use crate::checked::{format_size, CheckedFile};
 use crate::focus::{focus_first, trap_tab};
 use crate::results::Results;
@@ -40,6 +41,10 @@ pub fn ImportDialog(
     let download_error = RwSignal::new(None::<String>);
     let step = RwSignal::new(Step::Idle);
     let progress = RwSignal::new(0.0_f64);
+    // Set while the accepted users come from the worker, on IMPORT.
+    let handing_over = RwSignal::new(false);
+    // The newest check's number in the worker, released when the dialog closes.
+    let newest_check = StoredValue::new(None::<u32>);
     // Bumped for every file, so a check that was overtaken stops.
     let generation = StoredValue::new(0_u64);
     // dragenter/dragleave come in pairs for every element crossed.
@@ -55,6 +60,15 @@ pub fn ImportDialog(
     Effect::new(move |_| {
         if let Some(dialog) = dialog_ref.get() {
             focus_first(&dialog);
+        }
+    });
+    // Started now, so the checker is ready by the time a file is chosen.
+    let _ = CheckClient::shared();
+    on_cleanup(move || {
+        if let (Some(Some(check)), Ok(client)) =
+            (newest_check.try_get_value(), CheckClient::shared())
+        {
+            client.release(check);
         }
     });
 
@@ -76,20 +90,31 @@ pub fn ImportDialog(
             edits: edits.get_untracked(),
             ..CheckOptions::default()
         };
+        let client = match CheckClient::shared() {
+            Ok(client) => client,
+            Err(err) => {
+                step.set(Step::Failed {
+                    name,
+                    message: err.to_string(),
+                });
+                return;
+            }
+        };
+        let (check_id, result) = client.check(&file, options, move |bytes, _rows| {
+            if current() && size > 0 {
+                let _ = progress.try_set(bytes as f64 * 100.0 / size as f64);
+            }
+        });
+        newest_check.set_value(Some(check_id));
         leptos::task::spawn_local(async move {
-            let result = check_file(&file, options, |done, total| {
-                if current() && total > 0 {
-                    progress.set(done.bytes as f64 * 100.0 / total as f64);
-                }
-                current()
-            })
-            .await;
+            let result = result.await;
             if !current() {
                 return;
             }
             match result {
-                Ok(done) => {
-                    let checked = CheckedFile::new(&name, size, done.check_ms, done.report);
+                Ok(summary) => {
+                    perf::measure_span(perf::CHECK_MEASURE, summary.started_at, summary.check_ms);
+                    let checked = CheckedFile::new(&name, size, check_id, summary);
                     step.set(Step::Checked(Arc::new(checked)));
                     perf::after_next_paint(|| {
                         perf::measure(perf::SHOWN_MEASURE, perf::CHOSEN_MARK, None)
@@ -104,6 +129,15 @@ pub fn ImportDialog(
         });
     };
 
+    // Stops the check in progress; the dialog goes back to choosing a file.
+    let cancel_check = Callback::new(move |()| {
+        generation.set_value(generation.get_value() + 1);
+        if let (Some(check), Ok(client)) = (newest_check.get_value(), CheckClient::shared()) {
+            client.release(check);
+        }
+        newest_check.set_value(None);
+        step.set(Step::Idle);
+    });
     let on_file_chosen = move |ev: web_sys::Event| {
         let input: HtmlInputElement = event_target(&ev);
         let file = input.files().and_then(|files| files.get(0));
@@ -152,14 +186,31 @@ pub fn ImportDialog(
     };
     let accepted = move || {
         step.with(|s| match s {
-            Step::Checked(checked) => checked.counts.accepted,
+            Step::Checked(checked) if !checked.has_file_errors() => checked.counts.accepted,
             _ => 0,
         })
     };
     let import_accepted = move |_| {
-        if let (Step::Checked(checked), Some(on_import)) = (step.get_untracked(), on_import) {
-            on_import.run(checked.accepted_users());
-        }
+        let (Step::Checked(checked), Some(on_import)) = (step.get_untracked(), on_import) else {
+            return;
+        };
+        handing_over.set(true);
+        leptos::task::spawn_local(async move {
+            let users = match CheckClient::shared() {
+                Ok(client) => client.accepted_users(checked.check).await,
+                Err(err) => Err(err),
+            };
+            let _ = handing_over.try_set(false);
+            match users {
+                Ok(users) => on_import.run(users),
+                Err(err) => {
+                    let _ = step.try_set(Step::Failed {
+                        name: checked.file_name.clone(),
+                        message: err.to_string(),
+                    });
+                }
+            }
+        });
     };
     let announcement = move || {
         step.with(|s| match s {
@@ -255,7 +306,7 @@ pub fn ImportDialog(
             </p>
             {move || match step.get() {
                 Step::Idle => view! { <DropZone active=Signal::derive(move || drag_depth.get() > 0)/> }.into_any(),
-                Step::Checking { name, size } => view! { <Checking name=name size=size progress=progress/> }.into_any(),
+                Step::Checking { name, size } => view! { <Checking name=name size=size progress=progress on_cancel=cancel_check/> }.into_any(),
                 Step::Checked(checked) => view! { <Results checked=checked on_fix=on_fix/> }.into_any(),
                 Step::Failed { name, message } => {
                     view! {
@@ -275,7 +326,8 @@ pub fn ImportDialog(
                     type="button"
                     class="btn btn-primary"
                     data-testid="import-accepted"
-                    disabled=move || accepted() == 0
+                    disabled=move || accepted() == 0 || handing_over.get()
+                    aria-busy=move || handing_over.get().to_string()
                     on:click=import_accepted
                 >
                     "IMPORT ACCEPTED USERS"
@@ -299,14 +351,31 @@ fn DropZone(active: Signal<bool>) -> impl IntoView {
 /// Files at least this large get a progress bar while they are checked.
 pub const PROGRESS_FROM_BYTES: u64 = 1024 * 1024;
 
-/// The file being checked, with a progress bar when it is large.
+/// The file being checked, with a progress bar and a way to stop when it
+/// is large.
 #[component]
-fn Checking(name: String, size: u64, progress: RwSignal<f64>) -> impl IntoView {
+fn Checking(
+    name: String,
+    size: u64,
+    progress: RwSignal<f64>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     let large = size >= PROGRESS_FROM_BYTES;
     view! {
         <div class="checking" data-testid="checking">
             <p>
                 "Checking " <strong>{name}</strong> " (" {format_size(size)} ")…"
+                {large.then(|| view! {
+                    " "
+                    <button
+                        type="button"
+                        class="btn btn-text"
+                        data-testid="cancel-check"
+                        on:click=move |_| on_cancel.run(())
+                    >
+                        "Stop checking"
+                    </button>
+                })}
             </p>
             {large.then(|| view! {
                 <div

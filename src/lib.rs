@@ -5,14 +5,19 @@
 //! results. The markers that tests rely on (`data-testid`, `data-count`,
 //! the `import:*` performance measures) are documented in the architecture.
 //!
-//! Modules: [`api`] is the portal API client; [`check_file`] reads and
-//! checks a file (no views, so a Web Worker can replace it); [`checked`] is
-//! the data the results show; [`import_run`] posts the accepted users in
-//! batches; the rest are views, composed by [`portal`].
+//! Modules: [`api`] is the portal API client; a file is checked in a Web
+//! Worker: [`check_client`] is the page's side, [`check_worker`] the
+//! worker's (it runs [`check_file`]), [`check_protocol`] the messages
+//! between them; [`checked`] is the data the results show; [`import_run`]
+//! posts the accepted users in batches; the rest are views, composed by
+//! [`portal`].
 
 pub mod api;
 pub mod assign_user;
+pub mod check_client;
 pub mod check_file;
+pub mod check_protocol;
+pub mod check_worker;
 pub mod checked;
 pub mod download;
 mod focus;

@@ -7,10 +7,13 @@ use std::sync::Arc;
 
 use leptos::html;
 use leptos::prelude::*;
-use user_import::{CellEdit, Counts, Warning};
+use user_import::{CellEdit, Counts};
+
+use crate::check_client::CheckClient;
+use crate::check_protocol::ErrorLine;
 
 use crate::checked::{format_size, group_thousands, CheckedFile};
-use crate::download::{ObjectUrl, CSV_MEDIA_TYPE};
+use crate::download::ObjectUrl;
 use crate::perf::after_next_paint;
 use crate::virtual_rows::px;
 use crate::virtual_rows::visible_window;
@@ -21,8 +24,9 @@ pub const ERROR_ROW_PX: u32 = 48;
 pub const ERROR_OVERSCAN: usize = 6;
 /// The error table's viewport before it is measured.
 const DEFAULT_VIEWPORT_PX: f64 = 384.0;
-/// Superseded rows listed by name; the rest are counted.
-const SUPERSEDED_LISTED: usize = 50;
+/// Lines fetched beyond the visible ones, each way, when the table asks
+/// the worker for more: a scroll of a page or two needs no new request.
+pub const ERROR_LINES_AHEAD: usize = 100;
 
 /// The whole results view of one checked file.
 #[component]
@@ -33,7 +37,7 @@ pub fn Results(
     #[prop(optional)]
     on_fix: Option<Callback<CellEdit>>,
 ) -> impl IntoView {
-    let has_file_errors = !checked.report.file_errors().is_empty();
+    let has_file_errors = checked.has_file_errors();
     let has_errors = checked.error_count() > 0;
     view! {
         <section class="results" aria-labelledby="results-title" data-testid="results">
@@ -42,7 +46,7 @@ pub fn Results(
                 <span class="muted">{format_size(checked.file_size)}</span>
                 <span class="checked-line" data-testid="checked-line">{checked.checked_line()}</span>
             </div>
-            {has_file_errors.then(|| view! { <FileErrors checked=checked.clone()/> })}
+            {has_file_errors.then(|| view! { <FileErrors errors=checked.summary.file_errors.clone()/> })}
             <Figures counts=checked.counts/>
             <Notices checked=checked.clone()/>
             {has_errors.then(|| view! { <ErrorTable checked=checked.clone() on_fix=on_fix/> })}
@@ -52,13 +56,7 @@ pub fn Results(
 
 /// Problems with the whole file: nothing in it can be imported.
 #[component]
-fn FileErrors(checked: Arc<CheckedFile>) -> impl IntoView {
-    let errors: Vec<String> = checked
-        .report
-        .file_errors()
-        .iter()
-        .map(|e| e.to_string())
-        .collect();
+fn FileErrors(errors: Vec<String>) -> impl IntoView {
     view! {
         <div class="alert alert-error" role="alert" data-testid="file-errors">
             <p class="alert-title">"This file cannot be imported"</p>
@@ -100,24 +98,9 @@ pub fn Figures(counts: Counts) -> impl IntoView {
 /// Warnings: encoding, unknown columns, and the rows superseded by later ones.
 #[component]
 fn Notices(checked: Arc<CheckedFile>) -> impl IntoView {
-    let report = &checked.report;
-    let general: Vec<String> = report
-        .warnings()
-        .iter()
-        .filter(|w| !matches!(w, Warning::Superseded { .. }))
-        .map(|w| w.to_string())
-        .collect();
+    let general = checked.summary.warnings.clone();
     let superseded = checked.counts.superseded as usize;
-    let listed: Vec<String> = report
-        .superseded()
-        .take(SUPERSEDED_LISTED)
-        .map(|s| {
-            format!(
-                "Row {} ({}) is replaced by row {}",
-                s.row, s.email, s.by_row
-            )
-        })
-        .collect();
+    let listed = checked.summary.superseded.clone();
     if general.is_empty() && superseded == 0 {
         return None;
     }
@@ -157,14 +140,38 @@ fn superseded_sentence(superseded: usize) -> String {
     }
 }
 
+/// The lines of the error table at hand: those from `start`, as the worker
+/// sent them.
+#[derive(Debug, Clone, Default)]
+struct LoadedLines {
+    start: usize,
+    lines: Vec<ErrorLine>,
+}
+
+impl LoadedLines {
+    fn get(&self, index: usize) -> Option<&ErrorLine> {
+        self.lines.get(index.checked_sub(self.start)?)
+    }
+}
+
+/// The cell being corrected: the line it was opened from, and every
+/// problem of that cell.
+#[derive(Debug, Clone)]
+struct Fixing {
+    line: ErrorLine,
+    problems: Vec<String>,
+}
+
 /// The errors, one line per problem, in a scroll container that renders
-/// only the lines in view (the DOM stays the same size for any file).
+/// only the lines in view (the DOM stays the same size for any file). The
+/// lines come from the check worker a window at a time: the first ones
+/// with the summary, the others as they scroll into view.
 #[component]
 fn ErrorTable(checked: Arc<CheckedFile>, on_fix: Option<Callback<CellEdit>>) -> impl IntoView {
-    // The cell being corrected: its row and column name.
-    let fixing = RwSignal::new(None::<(u32, String)>);
+    let fixing = RwSignal::new(None::<Fixing>);
     let total = checked.error_count();
     let rows_with_errors = checked.counts.rejected;
+    let check = checked.check;
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(DEFAULT_VIEWPORT_PX);
     let window = Memo::new(move |_| {
@@ -175,6 +182,35 @@ fn ErrorTable(checked: Arc<CheckedFile>, on_fix: Option<Callback<CellEdit>>) -> 
             viewport.get(),
             ERROR_OVERSCAN,
         )
+    });
+    let first = checked.summary.first_lines.clone();
+    // The range asked for last; the lines of an older request are dropped.
+    let requested = StoredValue::new((0, first.len()));
+    let loaded = RwSignal::new(LoadedLines {
+        start: 0,
+        lines: first,
+    });
+    Effect::new(move |_| {
+        let w = window.get();
+        let (from, to) = requested.get_value();
+        if w.start >= from && w.end <= to {
+            return;
+        }
+        let range = (
+            w.start.saturating_sub(ERROR_LINES_AHEAD),
+            (w.end + ERROR_LINES_AHEAD).min(total),
+        );
+        requested.set_value(range);
+        leptos::task::spawn_local(async move {
+            let Ok(client) = CheckClient::shared() else {
+                return;
+            };
+            if let Ok((start, lines)) = client.error_lines(check, range.0, range.1).await {
+                if requested.try_get_value() == Some(range) {
+                    loaded.set(LoadedLines { start, lines });
+                }
+            }
+        });
     });
     let scroller = NodeRef::<html::Div>::new();
     let measure = move || {
@@ -191,11 +227,31 @@ fn ErrorTable(checked: Arc<CheckedFile>, on_fix: Option<Callback<CellEdit>>) -> 
             measure();
         }
     });
-    let header_cells = Arc::new(checked.header().to_vec());
+    let header = Arc::new(checked.header().to_vec());
     let link = view! { <ErrorFileLink checked=checked.clone()/> };
-    let fixer_checked = checked.clone();
-    let line =
-        move |index: usize| error_line_view(&checked, &header_cells, index, on_fix.map(|_| fixing));
+    let open_fixer = on_fix.map(|_| {
+        Callback::new(move |line: ErrorLine| {
+            let problems = loaded.with_untracked(|l| {
+                l.lines
+                    .iter()
+                    .filter(|other| {
+                        other.row == line.row && other.column_index == line.column_index
+                    })
+                    .map(|other| other.message.clone())
+                    .collect()
+            });
+            fixing.set(Some(Fixing { line, problems }));
+        })
+    });
+    let line = move |index: usize| {
+        let header = header.clone();
+        move || {
+            loaded.with(|l| match l.get(index) {
+                Some(line) => error_line_view(line, &header, index, open_fixer).into_any(),
+                None => pending_line_view(index).into_any(),
+            })
+        }
+    };
 
     view! {
         <section class="errors" aria-labelledby="errors-title">
@@ -213,9 +269,9 @@ fn ErrorTable(checked: Arc<CheckedFile>, on_fix: Option<Callback<CellEdit>>) -> 
                 {link}
             </div>
             {move || {
-                let (row, column) = fixing.get()?;
+                let fixing_now = fixing.get()?;
                 let on_fix = on_fix?;
-                Some(view! { <CellFixer checked=fixer_checked.clone() row=row column=column fixing=fixing on_fix=on_fix/> })
+                Some(view! { <CellFixer fixing=fixing_now close=fixing on_fix=on_fix/> })
             }}
             <div
                 class="table-scroll"
@@ -255,65 +311,84 @@ fn ErrorTable(checked: Arc<CheckedFile>, on_fix: Option<Callback<CellEdit>>) -> 
     }
 }
 
+/// A line of the error table whose text is still on its way from the worker.
+fn pending_line_view(index: usize) -> impl IntoView {
+    view! {
+        <tr
+            class="error-line-pending"
+            aria-rowindex={index + 2}
+            aria-busy="true"
+            style:height=format!("{ERROR_ROW_PX}px")
+        >
+            <td colspan="4" class="muted">"…"</td>
+        </tr>
+    }
+}
+
 /// One line of the error table: row, column, problem, and the row's cells;
-/// with `fixing`, the column is a button that opens the cell's editor.
+/// with `open_fixer`, a cell's column is a button that opens its editor.
 fn error_line_view(
-    checked: &CheckedFile,
+    line: &ErrorLine,
     header: &[String],
     index: usize,
-    fixing: Option<RwSignal<Option<(u32, String)>>>,
+    open_fixer: Option<Callback<ErrorLine>>,
 ) -> impl IntoView {
-    let line = checked.error_line(index);
-    let row = line.as_ref().map_or(0, |l| l.row);
-    let continues = line.as_ref().is_some_and(|l| l.continues_row);
+    let row = line.row;
     let column = line
-        .as_ref()
-        .and_then(|l| l.column)
-        .unwrap_or("Whole row")
-        .to_owned();
-    let message = line.as_ref().map_or("", |l| l.message).to_owned();
+        .column
+        .clone()
+        .unwrap_or_else(|| "Whole row".to_owned());
+    let message = line.message.clone();
     let message_title = message.clone();
-    let cells = checked.cells_of(row);
-    let shown: Vec<&str> = cells
+    let shown: Vec<&str> = line
+        .cells
         .iter()
-        .map(|c| if c.trim().is_empty() { "—" } else { c })
+        .map(|c| {
+            if c.trim().is_empty() {
+                "—"
+            } else {
+                c.as_str()
+            }
+        })
         .collect();
     let values = shown.join(" · ");
     let values_title = header
         .iter()
-        .zip(&cells)
+        .zip(&line.cells)
         .map(|(h, c)| format!("{h}: {c}"))
         .collect::<Vec<_>>()
         .join("\n");
+    let fix_button = match (open_fixer, line.column_index) {
+        (Some(open_fixer), Some(_)) => {
+            let target = line.clone();
+            Some(view! {
+                <button
+                    type="button"
+                    class="fix"
+                    data-testid="fix-cell"
+                    title="Correct this cell"
+                    on:click=move |_| open_fixer.run(target.clone())
+                >
+                    {column.clone()}
+                </button>
+            })
+        }
+        _ => None,
+    };
+    let column_view = match fix_button {
+        Some(button) => button.into_any(),
+        None => view! { <div class="clamp">{column}</div> }.into_any(),
+    };
     view! {
         <tr
             class="error-line"
-            class:continues=continues
+            class:continues=line.continues_row
             data-row=row
             aria-rowindex={index + 2}
             style:height=format!("{ERROR_ROW_PX}px")
         >
             <td class="cell-row">{row}</td>
-            <td class="cell-column">
-                {match (fixing, checked.report.column_index(&column)) {
-                    (Some(fixing), Some(_)) => {
-                        let target = (row, column.clone());
-                        view! {
-                            <button
-                                type="button"
-                                class="fix"
-                                data-testid="fix-cell"
-                                title="Correct this cell"
-                                on:click=move |_| fixing.set(Some(target.clone()))
-                            >
-                                {column}
-                            </button>
-                        }
-                            .into_any()
-                    }
-                    _ => view! { <div class="clamp">{column}</div> }.into_any(),
-                }}
-            </td>
+            <td class="cell-column">{column_view}</td>
             <td class="cell-message">
                 <div class="clamp" title=message_title>{message}</div>
             </td>
@@ -326,25 +401,17 @@ fn error_line_view(
 /// so far) and its problems; Re-check checks the file again with it.
 #[component]
 fn CellFixer(
-    checked: Arc<CheckedFile>,
-    row: u32,
-    column: String,
-    fixing: RwSignal<Option<(u32, String)>>,
+    fixing: Fixing,
+    /// Cleared to close the editor.
+    close: RwSignal<Option<Fixing>>,
     on_fix: Callback<CellEdit>,
 ) -> impl IntoView {
-    let index = checked.report.column_index(&column).unwrap_or(0);
-    let current = checked
-        .cells_of(row)
-        .get(index)
-        .map_or(String::new(), |c| c.to_string());
+    let Fixing { line, problems } = fixing;
+    let row = line.row;
+    let index = line.column_index.unwrap_or(0);
+    let column = line.column.clone().unwrap_or_default();
+    let current = line.cells.get(index).cloned().unwrap_or_default();
     let value = RwSignal::new(current);
-    let problems: Vec<String> = checked
-        .report
-        .errors_of(row)
-        .iter()
-        .filter(|e| e.column.as_deref() == Some(column.as_str()))
-        .map(|e| e.message.clone())
-        .collect();
     let input = NodeRef::<html::Input>::new();
     Effect::new(move |_| {
         if let Some(el) = input.get() {
@@ -354,7 +421,7 @@ fn CellFixer(
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        fixing.set(None);
+        close.set(None);
         on_fix.run(CellEdit {
             row,
             column: index,
@@ -374,33 +441,38 @@ fn CellFixer(
                     on:keydown=move |ev| {
                         if ev.key() == "Escape" {
                             ev.stop_propagation();
-                            fixing.set(None);
+                            close.set(None);
                         }
                     }
                 />
                 <button type="submit" class="btn btn-primary" data-testid="recheck">"Re-check"</button>
-                <button type="button" class="btn btn-text" on:click=move |_| fixing.set(None)>"Cancel"</button>
+                <button type="button" class="btn btn-text" on:click=move |_| close.set(None)>"Cancel"</button>
             </div>
             <ul class="muted">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
         </form>
     }
 }
 
-/// The **Download error file** link: a `blob:` URL of the report's error
-/// file, built once the results are on screen (they do not wait for it)
-/// and revoked when the results go away.
+/// The **Download error file** link: a `blob:` URL of the error file that
+/// the check worker builds once the results are on screen (they do not wait
+/// for it); revoked when the results go away.
 #[component]
 pub fn ErrorFileLink(checked: Arc<CheckedFile>) -> impl IntoView {
     let url = RwSignal::new(None::<ObjectUrl>);
     let file_name = checked.error_file_name();
+    let check = checked.check;
     after_next_paint(move || {
-        if url.try_with_untracked(|_| ()).is_none() {
-            return; // the results are gone already
-        }
-        if let Ok(made) = ObjectUrl::from_bytes(&checked.report.error_file(), CSV_MEDIA_TYPE) {
-            // Dropped (so revoked) at once if the results went away meanwhile.
-            let _ = url.try_set(Some(made));
-        }
+        leptos::task::spawn_local(async move {
+            let Ok(client) = CheckClient::shared() else {
+                return;
+            };
+            if let Ok(blob) = client.error_file(check).await {
+                if let Ok(made) = ObjectUrl::from_blob(&blob) {
+                    // Dropped (so revoked) at once if the results went away meanwhile.
+                    let _ = url.try_set(Some(made));
+                }
+            }
+        });
     });
     on_cleanup(move || {
         let _ = url.try_update(|url| url.take());

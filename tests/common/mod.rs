@@ -12,7 +12,10 @@ pub fn document() -> web_sys::Document {
 }
 
 /// A fresh container in `<body>`, with the app's stylesheet on the page.
+/// The check worker's code runs on the page (behind a `MessageChannel`):
+/// the test runner does not serve the worker's script.
 pub fn container() -> HtmlElement {
+    use_checks_on_page();
     let document = document();
     if document.get_element_by_id("app-css").is_none() {
         let style = document.create_element("style").unwrap();
@@ -23,6 +26,17 @@ pub fn container() -> HtmlElement {
     let div = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&div).unwrap();
     div.unchecked_into()
+}
+
+/// Makes the page's check client run the worker's code on the page (once).
+pub fn use_checks_on_page() {
+    thread_local! {
+        static INSTALLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if !INSTALLED.with(|i| i.replace(true)) {
+        use voice_portal::check_client::CheckClient;
+        CheckClient::install(CheckClient::on_page());
+    }
 }
 
 pub fn find(root: &Element, selector: &str) -> Option<HtmlElement> {

@@ -1,0 +1,208 @@
+//! The worker side of a check: receives [`Request`]s, reads and checks the
+//! file with [`check_file`], keeps the newest report, and answers with
+//! [`Reply`]s. It runs in a dedicated Web Worker (the `check-worker`
+//! binary, [`serve_page`]), so that checking never blocks the page; tests
+//! serve a `MessagePort` on the page instead ([`serve`]), with the same
+//! messages.
+//!
+//! Memory: one report at a time. A new check or a release frees the one
+//! before, and the file is read in slices, never whole.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Object, Reflect};
+use user_import::Report;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::check_file::{check_file, CheckError, CheckOptions};
+use crate::check_protocol::{
+    error_lines, CheckSummary, Envelope, Reply, Request, USERS_PER_MESSAGE,
+};
+use crate::download::{bytes_to_blob, CSV_MEDIA_TYPE};
+
+/// The most error lines sent in one reply (a window of the table).
+pub const MOST_LINES_PER_REPLY: usize = 1_000;
+
+/// Where requests come from and replies go.
+#[derive(Clone)]
+pub enum WorkerEndpoint {
+    /// The worker's own global scope: the page that started it.
+    Scope(web_sys::DedicatedWorkerGlobalScope),
+    /// One end of a `MessageChannel` (checks on the page, for tests).
+    Port(web_sys::MessagePort),
+}
+
+impl WorkerEndpoint {
+    fn post(&self, message: &JsValue) {
+        let posted = match self {
+            WorkerEndpoint::Scope(scope) => scope.post_message(message),
+            WorkerEndpoint::Port(port) => port.post_message(message),
+        };
+        // Posting a string and a Blob cannot fail to be cloned.
+        debug_assert!(posted.is_ok());
+    }
+
+    fn set_onmessage(&self, handler: &js_sys::Function) {
+        match self {
+            WorkerEndpoint::Scope(scope) => scope.set_onmessage(Some(handler)),
+            WorkerEndpoint::Port(port) => port.set_onmessage(Some(handler)),
+        }
+    }
+}
+
+/// Serves the page that started this worker (the `check-worker` binary).
+pub fn serve_page() {
+    serve(WorkerEndpoint::Scope(js_sys::global().unchecked_into()));
+}
+
+/// Answers the requests that arrive at `endpoint`, for as long as the page lives.
+pub fn serve(endpoint: WorkerEndpoint) {
+    let worker = Rc::new(CheckWorker {
+        endpoint: endpoint.clone(),
+        current: Cell::new(0),
+        report: RefCell::new(None),
+    });
+    let handler = worker.clone();
+    let on_message =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            handler.receive(&ev.data());
+        });
+    endpoint.set_onmessage(on_message.as_ref().unchecked_ref());
+    // The handler lives as long as the worker (or page) does.
+    on_message.forget();
+    worker.reply(0, &Reply::Ready, None);
+}
+
+struct CheckWorker {
+    endpoint: WorkerEndpoint,
+    /// The request number of the check that may run or be asked about.
+    current: Cell<u32>,
+    /// The current check's report, once it is finished.
+    report: RefCell<Option<(u32, Report)>>,
+}
+
+impl CheckWorker {
+    fn receive(self: &Rc<Self>, data: &JsValue) {
+        let envelope = Reflect::get(data, &"json".into())
+            .ok()
+            .and_then(|json| json.as_string())
+            .ok_or_else(|| "a message without JSON".to_owned())
+            .and_then(|json| {
+                serde_json::from_str::<Envelope<Request>>(&json).map_err(|err| err.to_string())
+            });
+        let Envelope { id, message } = match envelope {
+            Ok(envelope) => envelope,
+            Err(message) => return self.reply(0, &Reply::Invalid { message }, None),
+        };
+        match message {
+            Request::Check {
+                chunk_bytes,
+                existing_users,
+                edits,
+            } => {
+                let Some(file) = Reflect::get(data, &"file".into())
+                    .ok()
+                    .and_then(|file| file.dyn_into::<web_sys::Blob>().ok())
+                else {
+                    let message = "a check without a file".to_owned();
+                    return self.reply(id, &Reply::Invalid { message }, None);
+                };
+                self.current.set(id);
+                self.report.borrow_mut().take();
+                let options = CheckOptions {
+                    chunk_bytes,
+                    existing_users,
+                    edits,
+                };
+                wasm_bindgen_futures::spawn_local(self.clone().check(id, file, options));
+            }
+            Request::ErrorLines { check, start, end } => {
+                let end = end.min(start.saturating_add(MOST_LINES_PER_REPLY));
+                let reply = self.with_report(check, |report| Reply::ErrorLines {
+                    start,
+                    lines: error_lines(report, start, end),
+                });
+                self.reply(id, &reply.unwrap_or(Reply::Gone), None);
+            }
+            Request::ErrorFile { check } => {
+                let blob = self
+                    .with_report(check, |report| {
+                        bytes_to_blob(&report.error_file(), CSV_MEDIA_TYPE).ok()
+                    })
+                    .flatten();
+                match blob {
+                    Some(blob) => self.reply(id, &Reply::ErrorFile, Some(&blob)),
+                    None => self.reply(id, &Reply::Gone, None),
+                }
+            }
+            Request::AcceptedUsers { check } => {
+                let users = self.with_report(check, |report| {
+                    report.accepted().map(|a| a.user).collect::<Vec<_>>()
+                });
+                let Some(users) = users else {
+                    return self.reply(id, &Reply::Gone, None);
+                };
+                for batch in users.chunks(USERS_PER_MESSAGE) {
+                    let users = batch.to_vec();
+                    self.reply(id, &Reply::Users { users }, None);
+                }
+                self.reply(id, &Reply::UsersDone { total: users.len() }, None);
+            }
+            Request::Release { check } => {
+                if self.current.get() == check {
+                    self.current.set(0);
+                    self.report.borrow_mut().take();
+                }
+            }
+        }
+    }
+
+    /// `answer` applied to check `check`'s report, if it is the one kept.
+    fn with_report<T>(&self, check: u32, answer: impl FnOnce(&Report) -> T) -> Option<T> {
+        self.report
+            .borrow()
+            .as_ref()
+            .filter(|(id, _)| *id == check)
+            .map(|(_, report)| answer(report))
+    }
+
+    async fn check(self: Rc<Self>, id: u32, file: web_sys::Blob, options: CheckOptions) {
+        let result = check_file(&file, options, |progress, _size| {
+            if self.current.get() != id {
+                return false;
+            }
+            let reply = Reply::Progress {
+                bytes: progress.bytes,
+                rows: progress.rows,
+            };
+            self.reply(id, &reply, None);
+            true
+        })
+        .await;
+        let reply = match result {
+            Ok(done) if self.current.get() == id => {
+                let summary = CheckSummary::of(&done.report, done.check_ms, done.started_at);
+                *self.report.borrow_mut() = Some((id, done.report));
+                Reply::Checked(Box::new(summary))
+            }
+            Ok(_) | Err(CheckError::Cancelled) => Reply::Cancelled,
+            Err(err) => Reply::Unreadable {
+                message: err.to_string(),
+            },
+        };
+        self.reply(id, &reply, None);
+    }
+
+    fn reply(&self, id: u32, message: &Reply, blob: Option<&web_sys::Blob>) {
+        let envelope = Envelope { id, message };
+        let json = serde_json::to_string(&envelope).unwrap_or_default();
+        let data = Object::new();
+        let _ = Reflect::set(&data, &"json".into(), &json.into());
+        if let Some(blob) = blob {
+            let _ = Reflect::set(&data, &"blob".into(), blob);
+        }
+        self.endpoint.post(&data);
+    }
+}

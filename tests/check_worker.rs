@@ -1,0 +1,144 @@
+//! Browser tests of the page's check client and the worker's side of the
+//! protocol: every request and reply, run through a `MessageChannel` with
+//! the same code the Web Worker runs (the end-to-end tests run the real
+//! worker). Run in headless Chromium:
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p voice-portal`
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use user_import::{CellEdit, ExistingUser};
+use voice_portal::check_client::CheckClient;
+use voice_portal::check_file::{CheckError, CheckOptions};
+use voice_portal::check_protocol::{error_lines, FIRST_ERROR_LINES, USERS_PER_MESSAGE};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn blob_of(text: &str) -> web_sys::Blob {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(text.as_bytes()));
+    web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap()
+}
+
+async fn bytes_of(blob: &web_sys::Blob) -> Vec<u8> {
+    let buffer = JsFuture::from(blob.array_buffer()).await.unwrap();
+    js_sys::Uint8Array::new(&buffer).to_vec()
+}
+
+/// `good` accepted users, then `bad` rows without a first name.
+fn users_csv(good: usize, bad: usize) -> String {
+    let mut csv = String::from("First Name,Last Name,Email,Extension\n");
+    for i in 0..good {
+        csv.push_str(&format!("Ann,Lee,ann{i}@example.com,\n"));
+    }
+    for i in 0..bad {
+        csv.push_str(&format!(",Stone,bob{i}@example,\n"));
+    }
+    csv
+}
+
+fn small_chunks() -> CheckOptions {
+    CheckOptions {
+        chunk_bytes: 4096,
+        ..CheckOptions::default()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_check_answers_with_the_figures_lines_error_file_and_users() {
+    let client = CheckClient::on_page();
+    let csv = users_csv(2_500, 300);
+    let progress = Rc::new(RefCell::new(Vec::new()));
+    let seen = progress.clone();
+    let (check, summary) = client.check(&blob_of(&csv), small_chunks(), move |bytes, _rows| {
+        seen.borrow_mut().push(bytes)
+    });
+    let summary = summary.await.unwrap();
+    let report = user_import::check(csv.as_bytes());
+
+    assert_eq!(summary.counts, report.counts());
+    assert_eq!(summary.error_count, 600, "two errors per bad row");
+    assert_eq!(
+        summary.first_lines,
+        error_lines(&report, 0, FIRST_ERROR_LINES)
+    );
+    let progress = progress.borrow().clone();
+    assert!(progress.len() > 2, "{} progress replies", progress.len());
+    assert!(progress.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(progress.last().copied(), Some(csv.len() as u64));
+
+    let (start, lines) = client.error_lines(check, 250, 270).await.unwrap();
+    assert_eq!((start, lines), (250, error_lines(&report, 250, 270)));
+    let (_, tail) = client.error_lines(check, 590, 5_000).await.unwrap();
+    assert_eq!(tail.len(), 10, "clamped to the table");
+
+    let error_file = client.error_file(check).await.unwrap();
+    assert_eq!(bytes_of(&error_file).await, report.error_file());
+
+    let users = client.accepted_users(check).await.unwrap();
+    let expected: Vec<_> = report.accepted().map(|a| a.user).collect();
+    assert!(
+        expected.len() > USERS_PER_MESSAGE * 2,
+        "more than two batches"
+    );
+    assert_eq!(users, expected);
+
+    // Released: the report is gone, and asking about it says so.
+    client.release(check);
+    let gone = client.error_lines(check, 0, 10).await.unwrap_err();
+    assert!(matches!(gone, CheckError::CheckerUnavailable(_)), "{gone}");
+    assert!(gone.to_string().contains("choose the file again"), "{gone}");
+}
+
+#[wasm_bindgen_test]
+async fn the_location_users_and_corrections_reach_the_worker() {
+    let client = CheckClient::on_page();
+    let csv = "First Name,Last Name,Email,Extension\n\
+               Ann,Lee,ann@example.com,201\n\
+               ,Stone,bob@example.com,\n";
+    let options = CheckOptions {
+        existing_users: vec![ExistingUser::new("ann@example.com", None, "Ann Lee")],
+        edits: vec![CellEdit {
+            row: 3,
+            column: 0,
+            value: "Bob".into(),
+        }],
+        ..CheckOptions::default()
+    };
+    let (_, summary) = client.check(&blob_of(csv), options, |_, _| {});
+    let summary = summary.await.unwrap();
+    assert_eq!(summary.counts.accepted, 2, "Bob's first name was corrected");
+    assert_eq!((summary.counts.new, summary.counts.updates), (1, 1));
+}
+
+#[wasm_bindgen_test]
+async fn a_newer_check_cancels_the_one_before() {
+    let client = CheckClient::on_page();
+    let (first, overtaken) =
+        client.check(&blob_of(&users_csv(50_000, 0)), small_chunks(), |_, _| {});
+    let (second, newest) = client.check(&blob_of(&users_csv(3, 1)), small_chunks(), |_, _| {});
+    assert_ne!(first, second);
+    assert_eq!(overtaken.await.unwrap_err(), CheckError::Cancelled);
+    assert_eq!(newest.await.unwrap().counts.rows, 4);
+    // Only the newest report is kept.
+    assert!(client.error_file(first).await.is_err());
+    assert!(client.error_file(second).await.is_ok());
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_that_cannot_start_fails_every_request_with_a_reason() {
+    let client = CheckClient::in_worker("no-such-check-worker.js").unwrap();
+    let (_, summary) = client.check(
+        &blob_of(&users_csv(1, 0)),
+        CheckOptions::default(),
+        |_, _| {},
+    );
+    let err = summary.await.unwrap_err();
+    assert!(matches!(err, CheckError::CheckerUnavailable(_)), "{err}");
+    assert!(err.to_string().contains("Reload the page"), "{err}");
+    // Later requests fail at once, with the same reason.
+    let again = client.error_file(1).await.unwrap_err();
+    assert_eq!(again, err);
+}
