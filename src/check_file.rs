@@ -5,7 +5,7 @@
 use std::fmt;
 
 use js_sys::{Promise, Uint8Array};
-use user_import::{CellEdit, Checker, ExistingUser, Progress, Report};
+use user_import::{CellEdit, Checker, ExistingUser, Limits, Progress, Report};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -29,6 +29,9 @@ pub struct CheckOptions {
     pub existing_users: Vec<ExistingUser>,
     /// Cells corrected by hand in the results (checked as if the file held them).
     pub edits: Vec<CellEdit>,
+    /// The size limit (the product's: 256 MiB). A larger file is refused
+    /// before a byte of it is read.
+    pub max_bytes: u64,
 }
 
 impl Default for CheckOptions {
@@ -37,6 +40,7 @@ impl Default for CheckOptions {
             chunk_bytes: CHUNK_BYTES,
             existing_users: Vec::new(),
             edits: Vec::new(),
+            max_bytes: Limits::default().max_bytes,
         }
     }
 }
@@ -92,6 +96,7 @@ pub async fn check_file(
     let size = file.size() as u64;
     let max_slice = options.chunk_bytes.max(1) as u64;
     let mut checker = Checker::builder()
+        .max_bytes(options.max_bytes)
         .expected_bytes(size)
         .existing_users(options.existing_users)
         .edits(options.edits)
@@ -105,7 +110,8 @@ pub async fn check_file(
     // The next slice is requested before the current one is checked, so
     // reading and checking overlap.
     let first = slice_len(max_slice, 0, 0.0);
-    let mut pending = (size > 0).then(|| read_slice(file, 0, first.min(size)));
+    let mut pending =
+        (size > 0 && !checker.is_stopped()).then(|| read_slice(file, 0, first.min(size)));
     while let Some(read) = pending.take() {
         let bytes = read.await?;
         let end = offset + bytes.length() as u64;

@@ -115,6 +115,7 @@ impl CheckWorker {
                     chunk_bytes,
                     existing_users,
                     edits,
+                    ..CheckOptions::default()
                 };
                 wasm_bindgen_futures::spawn_local(self.clone().check(id, file, options));
             }

@@ -459,6 +459,32 @@ async fn a_check_in_small_chunks_equals_a_whole_check() {
 }
 
 #[wasm_bindgen_test]
+async fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    let csv = "First Name,Last Name,Email\nAnn,Lee,ann@example.com\n".repeat(40);
+    let options = CheckOptions {
+        max_bytes: 1_000,
+        ..CheckOptions::default()
+    };
+    let mut read = Vec::new();
+    let done = check_file(&csv_file("big.csv", &csv), options, |progress, _| {
+        read.push(progress.bytes);
+        true
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        done.report.file_errors(),
+        [user_import::FileError::TooLarge { limit_bytes: 1_000 }]
+    );
+    assert_eq!(done.report.counts().rows, 0);
+    assert_eq!(
+        read,
+        [csv.len() as u64],
+        "only the final call, nothing read"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_new_file_overtakes_a_check_in_progress() {
     let dialog = mount_dialog(Vec::new());
     let mut big = String::from("First Name,Last Name,Email\n");

@@ -1,9 +1,12 @@
 // The check runs in a Web Worker that is not part of the first load: the
 // page loads without the worker's files, the Import users dialog starts one
-// worker, every check (and re-check) uses it, and a large file's check can
-// be stopped from the page.
+// worker, every check (and re-check) uses it, a large file's check can be
+// stopped from the page, and a file over 256 MiB is refused before it is read.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync, truncateSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   startServer,
   startBrowser,
@@ -81,5 +84,28 @@ test("a large file shows its progress, and Stop checking stops it", { timeout: T
     assertNoPageErrors(page);
   } finally {
     await page.close();
+  }
+});
+
+test("a file over 256 MiB is refused at once, with the limit and what to do", { timeout: TIMEOUT }, async () => {
+  // Sparse: the size is all that matters, since nothing of it is read.
+  const dir = mkdtempSync(join(tmpdir(), "too-large-"));
+  const path = join(dir, "everyone.csv");
+  writeFileSync(path, "");
+  truncateSync(path, 257 * 1024 * 1024);
+  const page = await signIn(browser, server, "pat@partner.example");
+  try {
+    await openLocation(page, 1);
+    const dialog = await openImportDialog(page);
+    await dialog.locator("input[type=file]").setInputFiles(path);
+    const errors = dialog.locator("[data-testid=file-errors]");
+    await errors.waitFor({ timeout: WAIT });
+    assert.match(await errors.textContent(), /larger than 256 MB.*Split it into several files/);
+    assert.equal((await resultCounts(page)).rows, 0);
+    assert.ok(await dialog.locator("[data-testid=import-accepted]").isDisabled());
+    assertNoPageErrors(page);
+  } finally {
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

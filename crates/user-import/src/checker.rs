@@ -97,7 +97,16 @@ impl CheckerBuilder {
     }
 
     /// The file's size, if known: the check then sizes its storage once
-    /// instead of growing it (faster, and less memory at the peak).
+    /// instead of growing it (faster, and less memory at the peak), and a
+    /// file over the size limit is refused at once, before a byte is read.
+    ///
+    /// ```
+    /// use user_import::{Checker, FileError};
+    /// let checker = Checker::builder().max_bytes(1_000).expected_bytes(5_000).build();
+    /// assert!(checker.is_stopped());
+    /// let report = checker.finish();
+    /// assert_eq!(report.file_errors(), [FileError::TooLarge { limit_bytes: 1_000 }]);
+    /// ```
     pub fn expected_bytes(mut self, bytes: u64) -> CheckerBuilder {
         self.expected_bytes = bytes;
         self
@@ -131,7 +140,8 @@ impl CheckerBuilder {
     }
 
     pub fn build(self) -> Checker {
-        Checker {
+        let too_large = self.expected_bytes > self.limits.max_bytes;
+        let mut checker = Checker {
             limits: self.limits,
             bytes_seen: 0,
             head: Vec::with_capacity(SNIFF_LEN),
@@ -147,7 +157,13 @@ impl CheckerBuilder {
                 ..Rows::new(self.directory, self.limits.max_rows)
             },
             stopped: false,
+        };
+        if too_large {
+            checker.fail(FileError::TooLarge {
+                limit_bytes: checker.limits.max_bytes,
+            });
         }
+        checker
     }
 }
 
