@@ -11,14 +11,12 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::perf;
 
-/// The largest slice read and checked at a time.
+/// The slice read and checked at a time after the first. The check runs in
+/// a worker, so a slice may take longer than a page's frame; between slices
+/// the worker reads its messages (a cancel) and reports progress.
 pub const CHUNK_BYTES: usize = 4 * 1024 * 1024;
 /// The first slice: small, so that checking starts as soon as possible.
 pub const FIRST_SLICE_BYTES: usize = 256 * 1024;
-/// How long checking one slice should take: the slices after the first are
-/// sized from the speed measured so far, so that none is a long task (over
-/// 50 ms) for the main thread.
-pub const TARGET_SLICE_MS: f64 = 30.0;
 
 /// How to check a file.
 #[derive(Debug, Clone)]
@@ -105,18 +103,16 @@ pub async fn check_file(
     let mut buffer = Vec::new();
     let mut started_at = None;
     let mut offset = 0;
-    // Time spent in the checker, to size the next slices.
-    let mut feeding_ms = 0.0;
     // The next slice is requested before the current one is checked, so
     // reading and checking overlap.
-    let first = slice_len(max_slice, 0, 0.0);
+    let first = slice_len(max_slice, 0);
     let mut pending =
         (size > 0 && !checker.is_stopped()).then(|| read_slice(file, 0, first.min(size)));
     while let Some(read) = pending.take() {
         let bytes = read.await?;
         let end = offset + bytes.length() as u64;
         if end < size && !checker.is_stopped() {
-            let len = slice_len(max_slice, offset, feeding_ms);
+            let len = slice_len(max_slice, end);
             pending = Some(read_slice(file, end, (end + len).min(size)));
         }
         buffer.resize(bytes.length() as usize, 0);
@@ -124,9 +120,7 @@ pub async fn check_file(
         if started_at.is_none() {
             started_at = Some((perf::now(), perf::epoch_now()));
         }
-        let fed_at = perf::now();
         checker.feed(&buffer);
-        feeding_ms += perf::now() - fed_at;
         offset = end;
         if pending.is_some() {
             yield_to_event_loop().await;
@@ -152,15 +146,14 @@ pub async fn check_file(
     })
 }
 
-/// The next slice's length: [`FIRST_SLICE_BYTES`] to begin with, then what
-/// the checker gets through in [`TARGET_SLICE_MS`] at the speed seen so far.
-fn slice_len(max_slice: u64, bytes_checked: u64, ms: f64) -> u64 {
-    let min = (FIRST_SLICE_BYTES as u64).min(max_slice);
-    if bytes_checked == 0 || ms <= 0.0 {
-        return min;
+/// The length of the slice that starts at `offset`: [`FIRST_SLICE_BYTES`]
+/// for the first, `max_slice` after it.
+fn slice_len(max_slice: u64, offset: u64) -> u64 {
+    if offset == 0 {
+        (FIRST_SLICE_BYTES as u64).min(max_slice)
+    } else {
+        max_slice
     }
-    let per_ms = bytes_checked as f64 / ms;
-    ((per_ms * TARGET_SLICE_MS) as u64).clamp(min, max_slice)
 }
 
 /// Starts reading bytes `start..end` of the file.
@@ -210,13 +203,11 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test]
-    fn slices_start_small_then_follow_the_speed() {
+    fn slices_start_small_then_take_the_most() {
         let max = CHUNK_BYTES as u64;
-        assert_eq!(slice_len(max, 0, 0.0), FIRST_SLICE_BYTES as u64);
-        assert_eq!(slice_len(7, 0, 0.0), 7);
-        // 1 MB in 10 ms: 3 MB in 30 ms.
-        assert_eq!(slice_len(max, 1_000_000, 10.0), 3_000_000);
-        assert_eq!(slice_len(max, 1_000_000, 1.0), max);
-        assert_eq!(slice_len(max, 1_000, 100.0), FIRST_SLICE_BYTES as u64);
+        assert_eq!(slice_len(max, 0), FIRST_SLICE_BYTES as u64);
+        assert_eq!(slice_len(7, 0), 7);
+        assert_eq!(slice_len(max, 1), max);
+        assert_eq!(slice_len(max, 10_000_000), max);
     }
 }
