@@ -4,23 +4,20 @@
 // signed-in page (session cookie) and with their API token, while a
 // partner sees all of theirs. Reads and one refused write on a shared
 // server; the refused write is checked to have changed nothing.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, signIn, openLocation, userTotal, assertNoPageErrors, WAIT } from "./harness.mjs";
+import {
+  startBrowser,
+  signIn,
+  openLocation,
+  userTotal,
+  assertNoPageErrors,
+  WAIT,
+  sharedServerAndBrowser,
+} from "./harness.mjs";
 
 const TIMEOUT = 120_000;
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = sharedServerAndBrowser();
 
 /// The location buttons of the picker: [[id, name]].
 async function pickerLocations(page) {
@@ -49,7 +46,7 @@ function fetchFromPage(page, path, init) {
 }
 
 test("a partner's picker lists all three locations", { timeout: TIMEOUT }, async () => {
-  const page = await signIn(browser, server, "pat@partner.example");
+  const page = await signIn(shared.browser, shared.server, "pat@partner.example");
   try {
     assert.deepEqual(await pickerLocations(page), [
       [1, "Amsterdam Headquarters"],
@@ -63,7 +60,7 @@ test("a partner's picker lists all three locations", { timeout: TIMEOUT }, async
 });
 
 test("alex (location 1) sees only location 1; location 2 is 403", { timeout: TIMEOUT }, async () => {
-  const page = await signIn(browser, server, "alex@amsterdam.example");
+  const page = await signIn(shared.browser, shared.server, "alex@amsterdam.example");
   try {
     await page.locator("[data-testid=signed-in]", { hasText: "Alex de Vries · Location administrator" }).waitFor({ timeout: WAIT });
     assert.deepEqual(await pickerLocations(page), [[1, "Amsterdam Headquarters"]]);
@@ -111,15 +108,15 @@ test("alex (location 1) sees only location 1; location 2 is 403", { timeout: TIM
     });
     assert.equal(write.status, 403);
     assert.equal(write.body.error, "not_your_location");
-    const pat = server.account("pat@partner.example").apiToken;
-    const rotterdam = await server.api("GET", "/api/locations/2/users?limit=1000", { token: pat });
+    const pat = shared.server.account("pat@partner.example").apiToken;
+    const rotterdam = await shared.server.api("GET", "/api/locations/2/users?limit=1000", { token: pat });
     assert.equal(rotterdam.json.total, 2, "location 2 still has its 2 demo users");
     assert.ok(!rotterdam.json.users.some((u) => u.email === "eve@example.com"));
 
     // The same with alex's API token.
-    const alex = server.account("alex@amsterdam.example").apiToken;
-    assert.equal((await server.api("GET", "/api/locations/2/users", { token: alex })).status, 403);
-    assert.equal((await server.api("GET", "/api/locations/1/users", { token: alex })).status, 200);
+    const alex = shared.server.account("alex@amsterdam.example").apiToken;
+    assert.equal((await shared.server.api("GET", "/api/locations/2/users", { token: alex })).status, 403);
+    assert.equal((await shared.server.api("GET", "/api/locations/1/users", { token: alex })).status, 200);
     assertNoPageErrors(page);
   } finally {
     await page.close();
@@ -130,7 +127,7 @@ test("robin (location 2) sees only location 2; location 1 is 403", { timeout: TI
   // A fresh context, so that alex's session cookie is not in play.
   const other = await startBrowser();
   try {
-    const page = await signIn(other, server, "robin@rotterdam.example");
+    const page = await signIn(other, shared.server, "robin@rotterdam.example");
     assert.deepEqual(await pickerLocations(page), [[2, "Rotterdam Harbour Office"]]);
     assert.equal(await page.getAttribute("[data-location-id='2']", "aria-pressed"), "true");
     await openLocation(page, 2);

@@ -7,6 +7,7 @@
 // `cargo build --release -p portal-api` (or set PORTAL_API to another
 // build of the server: scripts/test.sh uses the debug one that
 // `cargo test` has built already).
+import { before, after } from "node:test";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -101,6 +102,23 @@ export async function startBrowser() {
 }
 
 /// A signed-in page: opens the account's sign-in link.
+/// One reference server and one browser for all the tests of a file,
+/// started before the first and stopped after the last (node:test hooks):
+/// `const shared = sharedServerAndBrowser();` then `shared.server`,
+/// `shared.browser` inside the tests.
+export function sharedServerAndBrowser() {
+  const shared = {};
+  before(async () => {
+    shared.server = await startServer();
+    shared.browser = await startBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.stop();
+  });
+  return shared;
+}
+
 export async function signIn(browser, server, email) {
   const page = await browser.context.newPage();
   const errors = [];

@@ -5,11 +5,9 @@
 // header as spelled, `Errors` last, the formula guard, no superseded rows).
 // The expected values are worked out by hand from
 // /work/shared/spec/import-rules.md against the demo location 1.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer,
-  startBrowser,
   signIn,
   openLocation,
   openImportDialog,
@@ -18,24 +16,14 @@ import {
   download,
   assertNoPageErrors,
   WAIT,
+  sharedServerAndBrowser,
 } from "./harness.mjs";
 
 const TIMEOUT = 180_000;
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = sharedServerAndBrowser();
 
 test("DOWNLOAD TEMPLATE saves the header row alone: UTF-8 BOM, CRLF", { timeout: TIMEOUT }, async () => {
-  const page = await signIn(browser, server, "pat@partner.example");
+  const page = await signIn(shared.browser, shared.server, "pat@partner.example");
   try {
     await openLocation(page, 1);
     await openImportDialog(page);
@@ -87,7 +75,7 @@ const MSG = {
 };
 
 test("a file with errors and duplicates: figures, error table, error file", { timeout: TIMEOUT }, async () => {
-  const page = await signIn(browser, server, "pat@partner.example");
+  const page = await signIn(shared.browser, shared.server, "pat@partner.example");
   try {
     await openLocation(page, 1);
     const dialog = await openImportDialog(page);
@@ -161,8 +149,8 @@ test("a file with errors and duplicates: figures, error table, error file", { ti
     // Cancel closes the dialog without sending anything.
     await dialog.locator("[data-testid=cancel]").click();
     await page.locator("[data-testid=import-dialog]").waitFor({ state: "detached", timeout: WAIT });
-    const { json } = await server.api("GET", "/api/locations/1/users?limit=1000", {
-      token: server.account("pat@partner.example").apiToken,
+    const { json } = await shared.server.api("GET", "/api/locations/1/users?limit=1000", {
+      token: shared.server.account("pat@partner.example").apiToken,
     });
     assert.equal(json.total, 4, "nothing was imported");
     assertNoPageErrors(page);

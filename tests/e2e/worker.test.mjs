@@ -2,14 +2,12 @@
 // page loads without the worker's files, the Import users dialog starts one
 // worker, every check (and re-check) uses it, a large file's check can be
 // stopped from the page, and a file over 256 MiB is refused before it is read.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, truncateSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  startServer,
-  startBrowser,
   signIn,
   openLocation,
   openImportDialog,
@@ -19,24 +17,14 @@ import {
   usersCsv,
   assertNoPageErrors,
   WAIT,
+  sharedServerAndBrowser,
 } from "./harness.mjs";
 
 const TIMEOUT = 180_000;
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = sharedServerAndBrowser();
 
 test("the check runs in one worker that loads with the dialog, not the page", { timeout: TIMEOUT }, async () => {
-  const page = await signIn(browser, server, "pat@partner.example");
+  const page = await signIn(shared.browser, shared.server, "pat@partner.example");
   const requested = [];
   page.on("request", (request) => requested.push(new URL(request.url()).pathname));
   try {
@@ -63,7 +51,7 @@ test("the check runs in one worker that loads with the dialog, not the page", { 
 });
 
 test("a large file shows its progress, and Stop checking stops it", { timeout: TIMEOUT }, async () => {
-  const page = await signIn(browser, server, "pat@partner.example");
+  const page = await signIn(shared.browser, shared.server, "pat@partner.example");
   try {
     await openLocation(page, 1);
     const dialog = await openImportDialog(page);
@@ -93,7 +81,7 @@ test("a file over 256 MiB is refused at once, with the limit and what to do", { 
   const path = join(dir, "everyone.csv");
   writeFileSync(path, "");
   truncateSync(path, 257 * 1024 * 1024);
-  const page = await signIn(browser, server, "pat@partner.example");
+  const page = await signIn(shared.browser, shared.server, "pat@partner.example");
   try {
     await openLocation(page, 1);
     const dialog = await openImportDialog(page);
