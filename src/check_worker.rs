@@ -55,6 +55,32 @@ impl WorkerEndpoint {
 /// Serves the page that started this worker (the `check-worker` binary).
 pub fn serve_page() {
     serve(WorkerEndpoint::Scope(js_sys::global().unchecked_into()));
+    warm_up();
+}
+
+/// Rows of the warm-up check.
+pub const WARM_UP_ROWS: usize = 5_000;
+
+/// Checks a small generated file once, right after the worker starts (when
+/// the Import users dialog opens, while the person looks for their file).
+/// Browsers first run wasm with a baseline compiler and optimize the code
+/// that runs often; without this, the first real file of a session is
+/// checked by unoptimized code. Measured with `scripts/bench-browser.sh`
+/// (README, "In the browser"). Requests that arrive meanwhile wait a few
+/// milliseconds; the sample's seed is not the benchmark's.
+fn warm_up() {
+    let sample = user_import::sample::generate(&user_import::sample::SampleOptions {
+        rows: WARM_UP_ROWS,
+        seed: 0x5eed_cafe,
+        ..Default::default()
+    });
+    let mut checker = user_import::Checker::builder()
+        .expected_bytes(sample.len() as u64)
+        .build();
+    for chunk in sample.chunks(64 * 1024) {
+        checker.feed(chunk);
+    }
+    drop(checker.finish());
 }
 
 /// Answers the requests that arrive at `endpoint`, for as long as the page lives.
