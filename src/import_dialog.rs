@@ -200,7 +200,13 @@ pub fn ImportDialog(
                 Ok(client) => client.accepted_users(checked.check).await,
                 Err(err) => Err(err),
             };
-            let _ = handing_over.try_set(false);
+            let closed =
+                handing_over.try_set(false).is_some() || !open.try_get_untracked().unwrap_or(false);
+            if closed {
+                // The dialog was closed (Cancel, Esc) before the users came:
+                // nothing is imported.
+                return;
+            }
             match users {
                 Ok(users) => on_import.run(users),
                 Err(err) => {

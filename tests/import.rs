@@ -529,6 +529,20 @@ async fn stop_checking_drops_the_check_and_waits_for_another_file() {
 }
 
 #[wasm_bindgen_test]
+async fn cancel_while_the_users_are_handed_over_imports_nothing() {
+    let dialog = mount_dialog(Vec::new());
+    let mut csv = String::from("First Name,Last Name,Email\n");
+    for i in 0..5_000 {
+        csv.push_str(&format!("Ann,Lee,ann{i}@example.com\n"));
+    }
+    dialog.check("team.csv", &csv).await;
+    dialog.import_button().click();
+    get(&dialog.root, "[data-testid=cancel]").click();
+    sleep(Duration::from_millis(1000)).await;
+    assert!(dialog.imported.get_untracked().is_none());
+}
+
+#[wasm_bindgen_test]
 async fn the_dialog_keeps_focus_and_hands_over_the_accepted_users() {
     let root = container();
     let _app = leptos::mount::mount_to(root.clone(), || leptos::view! { <UserManagement/> });
