@@ -540,30 +540,66 @@ impl Rows {
 
     fn record(&mut self, record: &RawRecord) -> Flow {
         self.records = self.records.saturating_add(1);
-        self.current.clear();
-        if self
-            .decoder
-            .decode_unchanged_into(record.bytes(), &mut self.current.text)
-        {
-            self.current.ends.extend_from_slice(record.ends());
-            self.current.gap = record.gap();
-        } else {
-            for cell in record.cells() {
-                if self.decoder.decode_into(cell, &mut self.current.text) {
-                    self.warnings.insert(0, Warning::Windows1252);
-                }
-                self.current.end_cell();
+        let edits = self.edits_of_this_row();
+        // Most records: valid UTF-8 and not corrected, checked where the
+        // parser left them, without a copy.
+        if edits.is_empty() {
+            if let Some(text) = self.decoder.decode_unchanged(record.bytes()) {
+                let cells = Cells {
+                    text,
+                    ends: record.ends(),
+                    gap: record.gap(),
+                };
+                return self.cells(cells);
             }
         }
-        if !self.edits.is_empty() && self.columns.is_some() {
-            self.apply_edits();
+        let mut current = std::mem::take(&mut self.current);
+        current.clear();
+        if let Some(text) = self.decoder.decode_unchanged(record.bytes()) {
+            current.text.push_str(text);
+            current.ends.extend_from_slice(record.ends());
+            current.gap = record.gap();
+        } else {
+            for cell in record.cells() {
+                if self.decoder.decode_into(cell, &mut current.text) {
+                    self.warnings.insert(0, Warning::Windows1252);
+                }
+                current.end_cell();
+            }
         }
-        let blank = self.current.cells().all(|c| c.trim().is_empty());
+        if !edits.is_empty() {
+            let edits = self.edits[edits].to_vec();
+            current.apply_edits(&edits);
+        }
+        let flow = self.cells(current.as_cells());
+        self.current = current;
+        flow
+    }
+
+    /// Where this row's hand-corrected cells are in `edits` (none before the
+    /// header is known: edits are of data rows).
+    fn edits_of_this_row(&self) -> std::ops::Range<usize> {
+        if self.edits.is_empty() || self.columns.is_none() {
+            return 0..0;
+        }
+        let row = self.records;
+        let first = self.edits.partition_point(|e| e.row < row);
+        let count = self.edits[first..]
+            .iter()
+            .take_while(|e| e.row == row)
+            .count();
+        first..first + count
+    }
+
+    /// One record's cells, decoded: skips blank rows, reads the header, or
+    /// checks a data row.
+    fn cells(&mut self, cells: Cells<'_>) -> Flow {
+        let blank = cells.iter().all(|c| c.trim().is_empty());
         if self.columns.is_none() {
             if blank {
                 return Flow::Continue;
             }
-            return self.header();
+            return self.header(cells);
         }
         if blank {
             self.blank_rows += 1;
@@ -576,39 +612,12 @@ impl Rows {
             return Flow::Stop;
         }
         self.data_rows += 1;
-        self.data_row();
+        self.data_row(cells);
         Flow::Continue
     }
 
-    /// Puts the hand-corrected cells of this row into the current record.
-    fn apply_edits(&mut self) {
-        let row = self.records;
-        let first = self.edits.partition_point(|e| e.row < row);
-        let edits = &self.edits[first..];
-        let count = edits.iter().take_while(|e| e.row == row).count();
-        if count == 0 {
-            return;
-        }
-        let edits = &edits[..count];
-        let width = self
-            .current
-            .len()
-            .max(edits.iter().map(|e| e.column + 1).max().unwrap_or(0));
-        let cells: Vec<String> = (0..width)
-            .map(|i| match edits.iter().find(|e| e.column == i) {
-                Some(edit) => edit.value.clone(),
-                None => self.current.get(i).to_string(),
-            })
-            .collect();
-        self.current.clear();
-        for cell in &cells {
-            self.current.text.push_str(cell);
-            self.current.end_cell();
-        }
-    }
-
-    fn header(&mut self) -> Flow {
-        let headers: Vec<String> = self.current.cells().map(str::to_string).collect();
+    fn header(&mut self, cells: Cells<'_>) -> Flow {
+        let headers: Vec<String> = cells.iter().map(str::to_string).collect();
         match map_header(headers) {
             Ok((columns, warning)) => {
                 self.warnings.extend(warning);
@@ -627,12 +636,11 @@ impl Rows {
         }
     }
 
-    /// Checks the current record as a data row and stores it.
-    fn data_row(&mut self) {
+    /// Checks a record as a data row and stores it.
+    fn data_row(&mut self, record: Cells<'_>) {
         let Some(columns) = &self.columns else {
             return;
         };
-        let record = &self.current;
         let row = self.records;
         let index = self.metas.len() as u32;
         let errors_before = self.errors.len();
@@ -668,14 +676,12 @@ impl Rows {
             }
         }
         meta.own_errors = self.errors.len() > errors_before;
-        self.store
-            .push_joined(&record.text, &record.ends, record.gap);
+        self.store.push_joined(record.text, record.ends, record.gap);
         self.metas.push(meta);
         if let (true, Some(column)) = (meta.email_valid, columns.column_of(Field::Email)) {
             let store = &self.store;
-            let email_of = |i: u32| rules::email_key(store.cell(i as usize, column));
-            let email = email_of(index);
-            if let Some(earlier) = self.emails.claim(&email, index, email_of) {
+            let email_of = |i: u32| prepare_cell(store.cell(i as usize, column));
+            if let Some(earlier) = self.emails.claim(email_of(index), index, email_of) {
                 self.metas[earlier as usize].superseded_by = Some(index);
             }
         }
@@ -711,7 +717,8 @@ impl Rows {
     }
 }
 
-/// One record's cells as text, reused from record to record.
+/// One record's cells as text, when they had to be decoded or corrected
+/// (reused from record to record).
 #[derive(Debug, Default)]
 struct DecodedRecord {
     text: String,
@@ -731,12 +738,50 @@ impl DecodedRecord {
         self.ends.push(self.text.len());
     }
 
+    fn as_cells(&self) -> Cells<'_> {
+        Cells {
+            text: &self.text,
+            ends: &self.ends,
+            gap: self.gap,
+        }
+    }
+
+    /// Puts hand-corrected cells (all of this record's row) in place.
+    fn apply_edits(&mut self, edits: &[CellEdit]) {
+        let current = self.as_cells();
+        let width = current
+            .len()
+            .max(edits.iter().map(|e| e.column + 1).max().unwrap_or(0));
+        let cells: Vec<String> = (0..width)
+            .map(|i| match edits.iter().find(|e| e.column == i) {
+                Some(edit) => edit.value.clone(),
+                None => current.get(i).to_string(),
+            })
+            .collect();
+        self.clear();
+        for cell in &cells {
+            self.text.push_str(cell);
+            self.end_cell();
+        }
+    }
+}
+
+/// A record's cells: `text` holds them one after another, each ending at
+/// its entry in `ends`, with `gap` bytes (the delimiter, 0 or 1) between.
+#[derive(Debug, Clone, Copy)]
+struct Cells<'a> {
+    text: &'a str,
+    ends: &'a [usize],
+    gap: usize,
+}
+
+impl<'a> Cells<'a> {
     fn len(&self) -> usize {
         self.ends.len()
     }
 
     /// Cell `i`, or `""` past the end of the record.
-    fn get(&self, i: usize) -> &str {
+    fn get(&self, i: usize) -> &'a str {
         let Some(&end) = self.ends.get(i) else {
             return "";
         };
@@ -748,7 +793,7 @@ impl DecodedRecord {
         &self.text[start..end]
     }
 
-    fn cells(&self) -> impl Iterator<Item = &str> {
+    fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         (0..self.len()).map(|i| self.get(i))
     }
 }
@@ -769,7 +814,7 @@ fn sorted_edits(mut edits: Vec<CellEdit>) -> Vec<CellEdit> {
 
 /// Non-empty cells past the header's last column: one error for the row
 /// that quotes them, so that nothing typed there is lost unseen.
-fn extra_cells_error(record: &DecodedRecord, width: usize, row: u32) -> Option<RowError> {
+fn extra_cells_error(record: Cells<'_>, width: usize, row: u32) -> Option<RowError> {
     let last = (width..record.len()).rfind(|&i| !record.get(i).trim().is_empty())?;
     let extra: Vec<String> = (width..=last)
         .map(|i| record.get(i).trim())

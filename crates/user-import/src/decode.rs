@@ -154,22 +154,19 @@ impl CellDecoder {
         }
     }
 
-    /// Appends a whole record's bytes in one go when they are valid UTF-8
-    /// and the file is not Windows-1252: then every cell keeps its length,
-    /// so the caller's cell boundaries stay right. Returns false (appending
-    /// nothing) when the record must be decoded cell by cell.
-    pub(crate) fn decode_unchanged_into(&mut self, bytes: &[u8], out: &mut String) -> bool {
+    /// A whole record's bytes as text, when they are valid UTF-8 and the
+    /// file is not Windows-1252: then every cell keeps its length, so the
+    /// caller's cell boundaries stay right. `None` when the record must be
+    /// decoded cell by cell.
+    pub(crate) fn decode_unchanged<'a>(&mut self, bytes: &'a [u8]) -> Option<&'a str> {
         if self.decided == Some(Encoding::Windows1252) {
-            return false;
+            return None;
         }
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            return false;
-        };
+        let text = std::str::from_utf8(bytes).ok()?;
         if self.decided.is_none() && !bytes.is_ascii() {
             self.decided = Some(Encoding::Utf8);
         }
-        out.push_str(text);
-        true
+        Some(text)
     }
 }
 
@@ -360,19 +357,17 @@ mod tests {
         // Valid UTF-8 by accident: still Windows-1252 in this file.
         assert!(!decoder.decode_into(b"\xC3\xA9", &mut out));
         assert_eq!(out, "é\u{c3}©");
-        assert!(!decoder.decode_unchanged_into(b"abc", &mut out));
+        assert_eq!(decoder.decode_unchanged(b"abc"), None);
     }
 
     #[test]
-    fn whole_records_are_copied_when_they_are_utf8() {
+    fn whole_records_are_read_in_place_when_they_are_utf8() {
         let mut decoder = CellDecoder::new(None);
-        let mut out = String::new();
-        assert!(decoder.decode_unchanged_into(b"Ann,Lee", &mut out));
+        assert_eq!(decoder.decode_unchanged(b"Ann,Lee"), Some("Ann,Lee"));
         assert_eq!(decoder.encoding(), None);
-        assert!(decoder.decode_unchanged_into("Zoë".as_bytes(), &mut out));
+        assert_eq!(decoder.decode_unchanged("Zoë".as_bytes()), Some("Zoë"));
         assert_eq!(decoder.encoding(), Some(Encoding::Utf8));
-        assert!(!decoder.decode_unchanged_into(b"Zo\xEB", &mut out));
-        assert_eq!(out, "Ann,LeeZoë");
+        assert_eq!(decoder.decode_unchanged(b"Zo\xEB"), None);
     }
 
     #[test]

@@ -105,9 +105,11 @@ fn offset(at: usize) -> u32 {
 
 /// Which row holds each email, for "the last row wins" in one pass.
 ///
-/// Keys are 64-bit hashes of the lowercased email, so the index allocates
-/// nothing per row; a hash match is confirmed against the stored email, and
-/// the astronomically rare true collision falls back to an exact map.
+/// Keys are 64-bit hashes of the email with ASCII letters lowercased (a
+/// valid address is ASCII), computed without building a lowercased copy, so
+/// the index allocates nothing per row; a hash match is confirmed against
+/// the stored email, ignoring ASCII case, and the astronomically rare true
+/// collision falls back to an exact map of lowercased emails.
 #[derive(Debug, Default)]
 pub(crate) struct EmailIndex {
     by_hash: std::collections::HashMap<u64, u32, BuildIdentity>,
@@ -123,34 +125,40 @@ impl EmailIndex {
         }
     }
 
-    /// Records that row `index` holds `email` (lowercased) and returns the
-    /// row that held it before, if any. `email_of` gives the lowercased
-    /// email of an earlier row.
+    /// Records that row `index` holds `email` (any case) and returns the
+    /// row that held it before, if any. `email_of` gives the email of an
+    /// earlier row (any case).
     pub(crate) fn claim<'s>(
         &mut self,
         email: &str,
         index: u32,
-        email_of: impl Fn(u32) -> std::borrow::Cow<'s, str>,
+        email_of: impl Fn(u32) -> &'s str,
     ) -> Option<u32> {
         use std::collections::hash_map::Entry;
-        match self.by_hash.entry(hash_bytes(email.as_bytes())) {
+        match self
+            .by_hash
+            .entry(hash_ignoring_ascii_case(email.as_bytes()))
+        {
             Entry::Vacant(slot) => {
                 slot.insert(index);
                 None
             }
             Entry::Occupied(mut slot) => {
-                if email_of(*slot.get()) == email {
+                if email_of(*slot.get()).eq_ignore_ascii_case(email) {
                     Some(slot.insert(index))
                 } else {
-                    self.collisions.insert(email.into(), index)
+                    let key = email.to_ascii_lowercase().into_boxed_str();
+                    self.collisions.insert(key, index)
                 }
             }
         }
     }
 }
 
-/// A fast 64-bit hash for short keys (FxHash's mixing, 8 bytes at a time).
-fn hash_bytes(bytes: &[u8]) -> u64 {
+/// A fast 64-bit hash for short keys (FxHash's mixing, 8 bytes at a time)
+/// that reads ASCII capitals as small letters: `hash("Ann@X.io") ==
+/// hash("ann@x.io")`.
+fn hash_ignoring_ascii_case(bytes: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
     let mut h = bytes.len() as u64;
@@ -158,13 +166,28 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     for chunk in &mut chunks {
         let mut word = [0; 8];
         word.copy_from_slice(chunk);
-        h = mix(h, u64::from_le_bytes(word));
+        h = mix(h, ascii_lowercase_word(u64::from_le_bytes(word)));
     }
     let mut tail = [0; 8];
     tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
     // A final avalanche so the map's low bits depend on every byte.
-    let h = mix(h, u64::from_le_bytes(tail));
+    let h = mix(h, ascii_lowercase_word(u64::from_le_bytes(tail)));
     (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (h >> 32)
+}
+
+/// Eight bytes with each of `A`..=`Z` made small (bytes from 0x80 untouched).
+fn ascii_lowercase_word(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Per byte, with its high bit cleared (so no carry crosses bytes): the
+    // high bit of `low + (0x80 - b'A')` is set from 'A' up, and that of
+    // `low + (0x80 - b'Z' - 1)` from past 'Z' up.
+    let low = word & !HIGHS;
+    let from_a = low + (0x80 - u64::from(b'A')) * ONES;
+    let past_z = low + (0x80 - u64::from(b'Z') - 1) * ONES;
+    let capitals = from_a & !past_z & !word & HIGHS;
+    // 0x80 >> 2 is 0x20, the difference between a capital and its small letter.
+    word | (capitals >> 2)
 }
 
 /// The keys are hashes already.
@@ -199,7 +222,6 @@ impl std::hash::Hasher for IdentityHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::borrow::Cow;
 
     #[test]
     fn rows_with_delimiters_are_stored_like_cell_by_cell_ones() {
@@ -242,7 +264,7 @@ mod tests {
     fn the_index_returns_the_previous_holder() {
         let emails = ["ann@x.io", "bob@x.io", "ann@x.io", "ann@x.io"];
         let mut index = EmailIndex::default();
-        let of = |i: u32| Cow::Borrowed(emails[i as usize]);
+        let of = |i: u32| emails[i as usize];
         let previous: Vec<Option<u32>> = emails
             .iter()
             .enumerate()
@@ -252,20 +274,54 @@ mod tests {
     }
 
     #[test]
+    fn the_index_ignores_ascii_case() {
+        let emails = ["Ann@X.io", "bob@x.io", "ANN@x.IO", "ann@x.io"];
+        let mut index = EmailIndex::default();
+        let of = |i: u32| emails[i as usize];
+        let previous: Vec<Option<u32>> = emails
+            .iter()
+            .enumerate()
+            .map(|(i, e)| index.claim(e, i as u32, of))
+            .collect();
+        assert_eq!(previous, [None, None, Some(0), Some(2)]);
+    }
+
+    #[test]
+    fn lowercasing_words_changes_only_capitals() {
+        for byte in 0..=255_u8 {
+            let word = u64::from_le_bytes([byte, b'Q', 0x80 | b'Q', byte, 0, 0xff, b'@', b'z']);
+            let expected = u64::from_le_bytes([
+                byte.to_ascii_lowercase(),
+                b'q',
+                0x80 | b'Q',
+                byte.to_ascii_lowercase(),
+                0,
+                0xff,
+                b'@',
+                b'z',
+            ]);
+            assert_eq!(ascii_lowercase_word(word), expected, "byte {byte:#x}");
+        }
+    }
+
+    #[test]
     fn hash_collisions_fall_back_to_exact_keys() {
         // Force a "collision" by giving the index a stored email that differs
         // from the one whose hash it holds.
         let mut index = EmailIndex::default();
-        index.by_hash.insert(hash_bytes(b"b@x.io"), 0);
-        let of = |_: u32| Cow::Borrowed("a@x.io");
+        index.by_hash.insert(hash_ignoring_ascii_case(b"b@x.io"), 0);
+        let of = |_: u32| "a@x.io";
         assert_eq!(index.claim("b@x.io", 1, of), None);
         assert_eq!(index.claim("b@x.io", 2, of), Some(1));
     }
 
     #[test]
-    fn hash_depends_on_every_byte_and_the_length() {
-        assert_ne!(hash_bytes(b"a@x.io"), hash_bytes(b"b@x.io"));
-        assert_ne!(hash_bytes(b"a"), hash_bytes(b"a\0"));
-        assert_ne!(hash_bytes(b"12345678a"), hash_bytes(b"12345678b"));
+    fn hash_depends_on_every_byte_and_the_length_but_not_ascii_case() {
+        let hash = hash_ignoring_ascii_case;
+        assert_ne!(hash(b"a@x.io"), hash(b"b@x.io"));
+        assert_ne!(hash(b"a"), hash(b"a\0"));
+        assert_ne!(hash(b"12345678a"), hash(b"12345678b"));
+        assert_eq!(hash(b"Ann.Lee@Example.COM"), hash(b"ann.lee@example.com"));
+        assert_ne!(hash(b"ann@x.io["), hash(b"ann@x.io{"), "[ is not a capital");
     }
 }
