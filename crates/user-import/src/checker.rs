@@ -541,21 +541,20 @@ impl Rows {
     fn record(&mut self, record: &RawRecord) -> Flow {
         self.records = self.records.saturating_add(1);
         let edits = self.edits_of_this_row();
+        let unchanged = self.decoder.decode_unchanged(record.bytes());
         // Most records: valid UTF-8 and not corrected, checked where the
         // parser left them, without a copy.
-        if edits.is_empty() {
-            if let Some(text) = self.decoder.decode_unchanged(record.bytes()) {
-                let cells = Cells {
-                    text,
-                    ends: record.ends(),
-                    gap: record.gap(),
-                };
-                return self.cells(cells);
-            }
+        if let (Some(text), true) = (unchanged, edits.is_empty()) {
+            let cells = Cells {
+                text,
+                ends: record.ends(),
+                gap: record.gap(),
+            };
+            return self.cells(cells);
         }
         let mut current = std::mem::take(&mut self.current);
         current.clear();
-        if let Some(text) = self.decoder.decode_unchanged(record.bytes()) {
+        if let Some(text) = unchanged {
             current.text.push_str(text);
             current.ends.extend_from_slice(record.ends());
             current.gap = record.gap();
@@ -568,8 +567,7 @@ impl Rows {
             }
         }
         if !edits.is_empty() {
-            let edits = self.edits[edits].to_vec();
-            current.apply_edits(&edits);
+            current.apply_edits(&self.edits[edits]);
         }
         let flow = self.cells(current.as_cells());
         self.current = current;

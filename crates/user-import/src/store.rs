@@ -260,29 +260,26 @@ mod tests {
         assert_eq!(store.cell(2, 1), "é");
     }
 
-    #[test]
-    fn the_index_returns_the_previous_holder() {
-        let emails = ["ann@x.io", "bob@x.io", "ann@x.io", "ann@x.io"];
+    /// Claims each email in turn (row = position); what each claim returned.
+    fn previous_holders(emails: &[&str]) -> Vec<Option<u32>> {
         let mut index = EmailIndex::default();
         let of = |i: u32| emails[i as usize];
-        let previous: Vec<Option<u32>> = emails
+        emails
             .iter()
             .enumerate()
             .map(|(i, e)| index.claim(e, i as u32, of))
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn the_index_returns_the_previous_holder() {
+        let previous = previous_holders(&["ann@x.io", "bob@x.io", "ann@x.io", "ann@x.io"]);
         assert_eq!(previous, [None, None, Some(0), Some(2)]);
     }
 
     #[test]
     fn the_index_ignores_ascii_case() {
-        let emails = ["Ann@X.io", "bob@x.io", "ANN@x.IO", "ann@x.io"];
-        let mut index = EmailIndex::default();
-        let of = |i: u32| emails[i as usize];
-        let previous: Vec<Option<u32>> = emails
-            .iter()
-            .enumerate()
-            .map(|(i, e)| index.claim(e, i as u32, of))
-            .collect();
+        let previous = previous_holders(&["Ann@X.io", "bob@x.io", "ANN@x.IO", "ann@x.io"]);
         assert_eq!(previous, [None, None, Some(0), Some(2)]);
     }
 
