@@ -15,13 +15,15 @@ use std::future::Future;
 use std::rc::{Rc, Weak};
 
 use futures_channel::oneshot;
-use js_sys::{Object, Reflect};
+use js_sys::Reflect;
 use user_import::User;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::check_file::{CheckError, CheckOptions};
-use crate::check_protocol::{CheckSummary, Envelope, ErrorLine, Reply, Request};
+use crate::check_protocol::{
+    from_message, to_message, CheckSummary, Envelope, ErrorLine, Reply, Request,
+};
 
 /// The worker's loader script, relative to the page (trunk's `data-loader-shim`).
 pub const WORKER_SCRIPT: &str = "check-worker_loader.js";
@@ -71,6 +73,16 @@ impl CheckClient {
             *shared = Some(client.clone());
             Ok(client)
         })
+    }
+
+    /// Stops check `check` of the shared client if it still runs, and frees
+    /// its report; starts no worker (one that stopped kept nothing).
+    pub fn release_shared(check: u32) {
+        SHARED.with(|shared| {
+            if let Some(client) = shared.borrow().as_ref() {
+                client.release(check);
+            }
+        });
     }
 
     /// Makes `client` the one [`CheckClient::shared`] returns (tests use
@@ -248,8 +260,7 @@ impl Inner {
         file: Option<&web_sys::Blob>,
         on_partial: Option<Box<dyn FnMut(Reply)>>,
     ) -> (u32, oneshot::Receiver<(Reply, Option<web_sys::Blob>)>) {
-        let id = self.next_id.get() + 1;
-        self.next_id.set(id);
+        let id = self.next_id();
         let (done, answer) = oneshot::channel();
         if self.broken.borrow().is_some() {
             // `done` is dropped: the answer is that the worker stopped.
@@ -264,26 +275,28 @@ impl Inner {
 
     /// Sends `request`, which gets no reply.
     fn notify(&self, request: &Request) {
-        let id = self.next_id.get() + 1;
-        self.next_id.set(id);
+        let id = self.next_id();
         if self.broken.borrow().is_none() {
             self.post_when_ready(id, request, None);
         }
     }
 
+    fn next_id(&self) -> u32 {
+        let id = self.next_id.get() + 1;
+        self.next_id.set(id);
+        id
+    }
+
     fn post_when_ready(&self, id: u32, request: &Request, file: Option<&web_sys::Blob>) {
-        let message = Envelope {
-            id,
-            message: request,
-        };
-        let data = Object::new();
-        let json = serde_json::to_string(&message).unwrap_or_default();
-        let _ = Reflect::set(&data, &"json".into(), &json.into());
-        if let Some(file) = file {
-            let _ = Reflect::set(&data, &"file".into(), file);
-        }
+        let data = to_message(
+            &Envelope {
+                id,
+                message: request,
+            },
+            file,
+        );
         match self.waiting.borrow_mut().as_mut() {
-            Some(waiting) => waiting.push(data.into()),
+            Some(waiting) => waiting.push(data),
             None => self.post(&data),
         }
     }
@@ -306,11 +319,7 @@ impl Inner {
     }
 
     fn receive(&self, data: &JsValue) {
-        let envelope = Reflect::get(data, &"json".into())
-            .ok()
-            .and_then(|json| json.as_string())
-            .and_then(|json| serde_json::from_str::<Envelope<Reply>>(&json).ok());
-        let Some(Envelope { id, message }) = envelope else {
+        let Ok((Envelope { id, message }, blob)) = from_message::<Reply>(data) else {
             return self.stop("it sent a message the page cannot read".to_owned());
         };
         match message {
@@ -339,9 +348,6 @@ impl Inner {
                 }
             }
             last => {
-                let blob = Reflect::get(data, &"blob".into())
-                    .ok()
-                    .and_then(|blob| blob.dyn_into::<web_sys::Blob>().ok());
                 let pending = self.pending.borrow_mut().remove(&id);
                 if let Some(pending) = pending {
                     let _ = pending.done.send((last, blob));

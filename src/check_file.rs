@@ -118,7 +118,7 @@ pub async fn check_file(
         buffer.resize(bytes.length() as usize, 0);
         bytes.copy_to(&mut buffer);
         if started_at.is_none() {
-            started_at = Some((perf::now(), perf::epoch_now()));
+            started_at = Some(perf::now());
         }
         checker.feed(&buffer);
         offset = end;
@@ -129,9 +129,9 @@ pub async fn check_file(
             return Err(CheckError::Cancelled);
         }
     }
-    let (started, started_at) = started_at.unwrap_or_else(|| (perf::now(), perf::epoch_now()));
+    let started_at = started_at.unwrap_or_else(perf::now);
     let report = checker.finish();
-    let check_ms = perf::now() - started;
+    let check_ms = perf::now() - started_at;
     keep_going(
         Progress {
             bytes: size,
@@ -142,7 +142,7 @@ pub async fn check_file(
     Ok(FileCheck {
         report,
         check_ms,
-        started_at,
+        started_at: perf::to_epoch(started_at),
     })
 }
 

@@ -4,13 +4,16 @@
 //! Only what is shown crosses: the figures and sentences of a report, the
 //! window of error lines in view, the error file as a `Blob`, and the
 //! accepted users (in batches) when they are imported. The report itself
-//! stays in the worker. Every message is `{json, file?, blob?}`: the JSON of
-//! an [`Envelope`] and, beside it, the chosen file (page → worker) or the
-//! error file (worker → page), which the browser passes without copying
-//! them through wasm.
+//! stays in the worker. Every message is `{json, blob?}` ([`to_message`],
+//! [`from_message`]): the JSON of an [`Envelope`] and, beside it, the chosen
+//! file (page → worker) or the error file (worker → page), which the browser
+//! passes without copying them through wasm.
 
+use js_sys::{Object, Reflect};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use user_import::{CellEdit, Counts, ExistingUser, Report, User, Warning};
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Superseded rows listed by name in a summary; the rest are counted.
 pub const SUPERSEDED_LISTED: usize = 50;
@@ -25,6 +28,33 @@ pub const USERS_PER_MESSAGE: usize = 1_000;
 pub struct Envelope<M> {
     pub id: u32,
     pub message: M,
+}
+
+/// `envelope` as a message to post, with `blob` beside it.
+pub fn to_message<M: Serialize>(envelope: &Envelope<M>, blob: Option<&web_sys::Blob>) -> JsValue {
+    let data = Object::new();
+    let json = serde_json::to_string(envelope).unwrap_or_default();
+    let _ = Reflect::set(&data, &"json".into(), &json.into());
+    if let Some(blob) = blob {
+        let _ = Reflect::set(&data, &"blob".into(), blob);
+    }
+    data.into()
+}
+
+/// A posted message's envelope, and the blob beside it if any; why not,
+/// when it is not one of these messages.
+pub fn from_message<M: DeserializeOwned>(
+    data: &JsValue,
+) -> Result<(Envelope<M>, Option<web_sys::Blob>), String> {
+    let json = Reflect::get(data, &"json".into())
+        .ok()
+        .and_then(|json| json.as_string())
+        .ok_or_else(|| "a message without JSON".to_owned())?;
+    let envelope = serde_json::from_str(&json).map_err(|err| err.to_string())?;
+    let blob = Reflect::get(data, &"blob".into())
+        .ok()
+        .and_then(|blob| blob.dyn_into::<web_sys::Blob>().ok());
+    Ok((envelope, blob))
 }
 
 /// What the page asks of the worker. (Serde's default representation of
@@ -248,6 +278,22 @@ mod tests {
         assert_eq!(error_lines(&report, 0, 1_000).len(), report.errors().len());
         assert!(error_lines(&report, 50, 60).is_empty());
         assert!(error_lines(&report, 9, 2).is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    fn messages_carry_their_envelope_and_blob() {
+        let envelope = Envelope {
+            id: 4,
+            message: Request::ErrorFile { check: 2 },
+        };
+        let blob = web_sys::Blob::new().unwrap();
+        let (read, beside) = from_message::<Request>(&to_message(&envelope, Some(&blob))).unwrap();
+        assert_eq!(read, envelope);
+        assert!(beside.is_some());
+        let (_, beside) = from_message::<Request>(&to_message(&envelope, None)).unwrap();
+        assert!(beside.is_none());
+        let not_a_message = from_message::<Request>(&JsValue::from_str("hello")).unwrap_err();
+        assert_eq!(not_a_message, "a message without JSON");
     }
 
     #[wasm_bindgen_test]

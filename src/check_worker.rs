@@ -11,14 +11,14 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Object, Reflect};
 use user_import::Report;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::check_file::{check_file, CheckError, CheckOptions};
 use crate::check_protocol::{
-    error_lines, CheckSummary, Envelope, Reply, Request, USERS_PER_MESSAGE,
+    error_lines, from_message, to_message, CheckSummary, Envelope, Reply, Request,
+    USERS_PER_MESSAGE,
 };
 use crate::download::{bytes_to_blob, CSV_MEDIA_TYPE};
 
@@ -74,13 +74,7 @@ fn warm_up() {
         seed: 0x5eed_cafe,
         ..Default::default()
     });
-    let mut checker = user_import::Checker::builder()
-        .expected_bytes(sample.len() as u64)
-        .build();
-    for chunk in sample.chunks(64 * 1024) {
-        checker.feed(chunk);
-    }
-    drop(checker.finish());
+    drop(user_import::check(&sample));
 }
 
 /// Answers the requests that arrive at `endpoint`, for as long as the page lives.
@@ -111,15 +105,8 @@ struct CheckWorker {
 
 impl CheckWorker {
     fn receive(self: &Rc<Self>, data: &JsValue) {
-        let envelope = Reflect::get(data, &"json".into())
-            .ok()
-            .and_then(|json| json.as_string())
-            .ok_or_else(|| "a message without JSON".to_owned())
-            .and_then(|json| {
-                serde_json::from_str::<Envelope<Request>>(&json).map_err(|err| err.to_string())
-            });
-        let Envelope { id, message } = match envelope {
-            Ok(envelope) => envelope,
+        let (Envelope { id, message }, blob) = match from_message::<Request>(data) {
+            Ok(read) => read,
             Err(message) => return self.reply(0, &Reply::Invalid { message }, None),
         };
         match message {
@@ -128,10 +115,7 @@ impl CheckWorker {
                 existing_users,
                 edits,
             } => {
-                let Some(file) = Reflect::get(data, &"file".into())
-                    .ok()
-                    .and_then(|file| file.dyn_into::<web_sys::Blob>().ok())
-                else {
+                let Some(file) = blob else {
                     let message = "a check without a file".to_owned();
                     return self.reply(id, &Reply::Invalid { message }, None);
                 };
@@ -165,17 +149,21 @@ impl CheckWorker {
                 }
             }
             Request::AcceptedUsers { check } => {
-                let users = self.with_report(check, |report| {
-                    report.accepted().map(|a| a.user).collect::<Vec<_>>()
+                // Built and sent a batch at a time: never every user at once.
+                let total = self.with_report(check, |report| {
+                    let mut users = report.accepted().map(|a| a.user);
+                    let mut total = 0;
+                    loop {
+                        let batch: Vec<_> = users.by_ref().take(USERS_PER_MESSAGE).collect();
+                        if batch.is_empty() {
+                            break total;
+                        }
+                        total += batch.len();
+                        self.reply(id, &Reply::Users { users: batch }, None);
+                    }
                 });
-                let Some(users) = users else {
-                    return self.reply(id, &Reply::Gone, None);
-                };
-                for batch in users.chunks(USERS_PER_MESSAGE) {
-                    let users = batch.to_vec();
-                    self.reply(id, &Reply::Users { users }, None);
-                }
-                self.reply(id, &Reply::UsersDone { total: users.len() }, None);
+                let last = total.map_or(Reply::Gone, |total| Reply::UsersDone { total });
+                self.reply(id, &last, None);
             }
             Request::Release { check } => {
                 if self.current.get() == check {
@@ -223,13 +211,7 @@ impl CheckWorker {
     }
 
     fn reply(&self, id: u32, message: &Reply, blob: Option<&web_sys::Blob>) {
-        let envelope = Envelope { id, message };
-        let json = serde_json::to_string(&envelope).unwrap_or_default();
-        let data = Object::new();
-        let _ = Reflect::set(&data, &"json".into(), &json.into());
-        if let Some(blob) = blob {
-            let _ = Reflect::set(&data, &"blob".into(), blob);
-        }
-        self.endpoint.post(&data);
+        self.endpoint
+            .post(&to_message(&Envelope { id, message }, blob));
     }
 }

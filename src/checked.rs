@@ -5,7 +5,7 @@
 
 use user_import::Counts;
 
-use crate::check_protocol::{CheckSummary, ErrorLine};
+use crate::check_protocol::CheckSummary;
 
 /// A checked file, as the results view shows it.
 #[derive(Debug)]
@@ -15,7 +15,6 @@ pub struct CheckedFile {
     /// The check's number in the worker, to ask it for more.
     pub check: u32,
     pub summary: CheckSummary,
-    pub counts: Counts,
 }
 
 impl CheckedFile {
@@ -24,7 +23,6 @@ impl CheckedFile {
             file_name: file_name.to_owned(),
             file_size,
             check,
-            counts: summary.counts,
             summary,
         }
     }
@@ -34,9 +32,9 @@ impl CheckedFile {
         self.summary.error_count
     }
 
-    /// The `index`th line of the error table, if it came with the summary.
-    pub fn first_line(&self, index: usize) -> Option<&ErrorLine> {
-        self.summary.first_lines.get(index)
+    /// The check's figures.
+    pub fn counts(&self) -> Counts {
+        self.summary.counts
     }
 
     /// The uploaded header cells.
@@ -56,7 +54,7 @@ impl CheckedFile {
 
     /// "Checked 12,345 rows in 38 ms".
     pub fn checked_line(&self) -> String {
-        let rows = self.counts.rows;
+        let rows = self.counts().rows;
         format!(
             "Checked {} {} in {}",
             group_thousands(u64::from(rows)),
@@ -67,7 +65,7 @@ impl CheckedFile {
 
     /// One sentence for screen readers: what the check found.
     pub fn summary(&self) -> String {
-        let c = &self.counts;
+        let c = &self.counts();
         if self.has_file_errors() {
             // The file errors themselves are announced as an alert.
             return format!("{}. The file cannot be imported.", self.checked_line());
@@ -163,8 +161,11 @@ mod tests {
             CheckSummary::of(&report, 3.0, 0.0),
         );
         assert_eq!(checked.error_count(), 2);
-        assert_eq!(checked.first_line(1).map(|l| l.row), Some(3));
-        assert!(checked.first_line(2).is_none());
+        let first_lines = &checked.summary.first_lines;
+        assert_eq!(
+            first_lines.iter().map(|l| l.row).collect::<Vec<_>>(),
+            [3, 3]
+        );
         assert_eq!(checked.error_file_name(), "team-errors.csv");
         assert_eq!(checked.checked_line(), "Checked 3 rows in 3 ms");
         assert_eq!(

@@ -65,10 +65,8 @@ pub fn ImportDialog(
     // Started now, so the checker is ready by the time a file is chosen.
     let _ = CheckClient::shared();
     on_cleanup(move || {
-        if let (Some(Some(check)), Ok(client)) =
-            (newest_check.try_get_value(), CheckClient::shared())
-        {
-            client.release(check);
+        if let Some(Some(check)) = newest_check.try_get_value() {
+            CheckClient::release_shared(check);
         }
     });
 
@@ -132,8 +130,8 @@ pub fn ImportDialog(
     // Stops the check in progress; the dialog goes back to choosing a file.
     let cancel_check = Callback::new(move |()| {
         generation.set_value(generation.get_value() + 1);
-        if let (Some(check), Ok(client)) = (newest_check.get_value(), CheckClient::shared()) {
-            client.release(check);
+        if let Some(check) = newest_check.get_value() {
+            CheckClient::release_shared(check);
         }
         newest_check.set_value(None);
         step.set(Step::Idle);
@@ -186,7 +184,7 @@ pub fn ImportDialog(
     };
     let accepted = move || {
         step.with(|s| match s {
-            Step::Checked(checked) if !checked.has_file_errors() => checked.counts.accepted,
+            Step::Checked(checked) if !checked.has_file_errors() => checked.counts().accepted,
             _ => 0,
         })
     };

@@ -24,14 +24,15 @@ pub fn now() -> f64 {
     performance().map_or(0.0, |p| p.now())
 }
 
-/// Milliseconds since the Unix epoch, comparable across the page and its
-/// workers (their `now()` count from different origins).
-pub fn epoch_now() -> f64 {
-    performance().map_or(0.0, |p| p.time_origin() + p.now())
+/// A time from [`now`] as milliseconds since the Unix epoch, comparable
+/// across the page and its workers (their `now()` count from different
+/// origins).
+pub fn to_epoch(now: f64) -> f64 {
+    performance().map_or(0.0, |p| p.time_origin()) + now
 }
 
 /// Records `name` as a measure of `duration` ms that began at `started_at`
-/// (ms since the Unix epoch, as [`epoch_now`]): how the page records a
+/// (ms since the Unix epoch, as [`to_epoch`]): how the page records a
 /// span timed in a worker.
 pub(crate) fn measure_span(name: &str, started_at: f64, duration: f64) {
     let Some(p) = performance() else { return };

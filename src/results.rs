@@ -47,7 +47,7 @@ pub fn Results(
                 <span class="checked-line" data-testid="checked-line">{checked.checked_line()}</span>
             </div>
             {has_file_errors.then(|| view! { <FileErrors errors=checked.summary.file_errors.clone()/> })}
-            <Figures counts=checked.counts/>
+            <Figures counts=checked.counts()/>
             <Notices checked=checked.clone()/>
             {has_errors.then(|| view! { <ErrorTable checked=checked.clone() on_fix=on_fix/> })}
         </section>
@@ -99,7 +99,7 @@ pub fn Figures(counts: Counts) -> impl IntoView {
 #[component]
 fn Notices(checked: Arc<CheckedFile>) -> impl IntoView {
     let general = checked.summary.warnings.clone();
-    let superseded = checked.counts.superseded as usize;
+    let superseded = checked.counts().superseded as usize;
     let listed = checked.summary.superseded.clone();
     if general.is_empty() && superseded == 0 {
         return None;
@@ -170,7 +170,7 @@ struct Fixing {
 fn ErrorTable(checked: Arc<CheckedFile>, on_fix: Option<Callback<CellEdit>>) -> impl IntoView {
     let fixing = RwSignal::new(None::<Fixing>);
     let total = checked.error_count();
-    let rows_with_errors = checked.counts.rejected;
+    let rows_with_errors = checked.counts().rejected;
     let check = checked.check;
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(DEFAULT_VIEWPORT_PX);
