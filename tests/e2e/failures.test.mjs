@@ -9,11 +9,10 @@
 // exactly once (checked through the API). A fresh server per test.
 // The last test holds the page to showing the users and checking files
 // against the location as it is after a Retry.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   startServer,
-  startBrowser,
   signIn,
   openLocation,
   openImportDialog,
@@ -30,20 +29,13 @@ import {
   download,
   assertNoPageErrors,
   WAIT,
+  sharedBrowser,
 } from "./harness.mjs";
 
 const TIMEOUT = 300_000;
 const N = 2_500;
 const TEMPLATE_HEADER = "First Name,Last Name,Email,Extension,Mobile Number,Job Title,Department";
-let browser;
-
-before(async () => {
-  browser = await startBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const shared = sharedBrowser();
 
 /// Checks the generated file in the dialog and starts the import.
 async function startImport(page, users) {
@@ -140,7 +132,7 @@ test("a batch fails mid-import: Retry with the same key stores every user once",
   const token = server.account("pat@partner.example").apiToken;
   let page;
   try {
-    page = await signIn(browser, server, "pat@partner.example");
+    page = await signIn(shared.browser, server, "pat@partner.example");
     const posted = recordImports(page);
     const users = generatedUsers(N, "batch");
     await openLocation(page, 1);
@@ -176,7 +168,7 @@ test("the session expires mid-import: sign in again, Retry, every user stored on
   const admin = server.account("alex@amsterdam.example");
   let page;
   try {
-    page = await signIn(browser, server, "alex@amsterdam.example");
+    page = await signIn(shared.browser, server, "alex@amsterdam.example");
     const posted = recordImports(page);
     const users = generatedUsers(N, "session");
     await openLocation(page, 1);
@@ -216,7 +208,7 @@ test("the session expires mid-import: sign in again, Retry, every user stored on
     assert.equal((await allUsers(server, admin.apiToken, 1)).length, 4 + 1000);
 
     // Sign in again in another tab of the same browser, then Retry.
-    const again = await browser.context.newPage();
+    const again = await shared.browser.context.newPage();
     await again.goto(admin.signInUrl);
     await again.locator("[data-testid=signed-in]").waitFor({ timeout: WAIT });
     await again.close();
@@ -238,7 +230,7 @@ test(
     const server = await startServer();
     let page;
     try {
-      page = await signIn(browser, server, "pat@partner.example");
+      page = await signIn(shared.browser, server, "pat@partner.example");
       const users = generatedUsers(3, "retried");
       await openLocation(page, 1);
       await failImports(server, 0, 1); // the only batch fails once
@@ -272,7 +264,7 @@ test("choosing another location while an import sends neither stops nor loses it
   const server = await startServer();
   let page;
   try {
-    page = await signIn(browser, server, "pat@partner.example");
+    page = await signIn(shared.browser, server, "pat@partner.example");
     const posted = recordImports(page);
     await openLocation(page, 1);
     await waitForUserTotal(page, 4);

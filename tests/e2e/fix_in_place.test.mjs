@@ -2,11 +2,10 @@
 // joins the accepted users without a trip through Excel, the duplicate and
 // extension rules follow the correction, the imported list and the User
 // management list show the users, and the database holds them.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   startServer,
-  startBrowser,
   signIn,
   openLocation,
   openImportDialog,
@@ -16,18 +15,11 @@ import {
   waitForUserTotal,
   assertNoPageErrors,
   WAIT,
+  sharedBrowser,
 } from "./harness.mjs";
 
 const TIMEOUT = 180_000;
-let browser;
-
-before(async () => {
-  browser = await startBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const shared = sharedBrowser();
 
 /// Corrects the cell of `row` named `column` in the error table.
 async function fix(page, row, column, value) {
@@ -44,7 +36,7 @@ test("a cell corrected in place is imported and stored", { timeout: TIMEOUT }, a
   const server = await startServer();
   let page;
   try {
-    page = await signIn(browser, server, "alex@amsterdam.example");
+    page = await signIn(shared.browser, server, "alex@amsterdam.example");
     await openLocation(page, 1);
     await waitForUserTotal(page, 4);
     await openImportDialog(page);

@@ -102,18 +102,28 @@ export async function startBrowser() {
 }
 
 /// A signed-in page: opens the account's sign-in link.
-/// One reference server and one browser for all the tests of a file,
-/// started before the first and stopped after the last (node:test hooks):
-/// `const shared = sharedServerAndBrowser();` then `shared.server`,
-/// `shared.browser` inside the tests.
-export function sharedServerAndBrowser() {
+/// One browser for all the tests of a file, started before the first and
+/// closed after the last (node:test hooks): `const shared = sharedBrowser();`
+/// then `shared.browser` inside the tests.
+export function sharedBrowser() {
   const shared = {};
   before(async () => {
-    shared.server = await startServer();
     shared.browser = await startBrowser();
   });
   after(async () => {
     await shared.browser?.close();
+  });
+  return shared;
+}
+
+/// One reference server and one browser for all the tests of a file, as
+/// [`sharedBrowser`]: `shared.server` and `shared.browser`.
+export function sharedServerAndBrowser() {
+  const shared = sharedBrowser();
+  before(async () => {
+    shared.server = await startServer();
+  });
+  after(async () => {
     await shared.server?.stop();
   });
   return shared;

@@ -5,11 +5,10 @@
 // (trimmed, lowercased email, E.164 mobile). With duplicate emails in the
 // file, the last row's values are the ones stored.
 // Each test gets a fresh server (fresh in-memory database).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   startServer,
-  startBrowser,
   signIn,
   openLocation,
   openImportDialog,
@@ -21,19 +20,12 @@ import {
   waitForUserTotal,
   assertNoPageErrors,
   WAIT,
+  sharedBrowser,
 } from "./harness.mjs";
 
 const TIMEOUT = 180_000;
 const PARTNER = "pat@partner.example";
-let browser;
-
-before(async () => {
-  browser = await startBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const shared = sharedBrowser();
 
 /// Signs in as the partner on a fresh server, opens location 1, checks
 /// `csv` and imports the accepted users; returns what the test needs.
@@ -42,7 +34,7 @@ async function importFile(csv, expectedCounts) {
   const server = await startServer();
   let page;
   try {
-    page = await signIn(browser, server, PARTNER);
+    page = await signIn(shared.browser, server, PARTNER);
     const posted = recordImports(page);
     await openLocation(page, 1);
     await openImportDialog(page);
