@@ -91,35 +91,59 @@ fn is_plainly_valid(bytes: &[u8]) -> bool {
     if bytes.len() > MAX_CHARS {
         return false;
     }
-    let Some(at) = bytes.iter().position(|&b| b == b'@') else {
-        return false;
-    };
-    let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
-    if local.is_empty() || local.len() > LOCAL_MAX || local[0] == b'.' || local[at - 1] == b'.' {
-        return false;
-    }
-    let mut previous = 0;
-    for &b in local {
+    // The local part: up to the first @, no leading, trailing or double dot.
+    let mut previous = b'.';
+    let mut at = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'@' {
+            at = Some(i);
+            break;
+        }
         if CLASSES[usize::from(b)] & LOCAL == 0 || (b == b'.' && previous == b'.') {
             return false;
         }
         previous = b;
     }
-    let mut labels = 0;
-    for label in domain.split(|&b| b == b'.') {
-        labels += 1;
-        let (Some(&first), Some(&last)) = (label.first(), label.last()) else {
-            return false;
-        };
-        if label.len() > LABEL_MAX || first == b'-' || last == b'-' {
-            return false;
-        }
-        if label.iter().any(|&b| CLASSES[usize::from(b)] & DOMAIN == 0) {
-            return false;
-        }
+    let Some(at) = at else {
+        return false;
+    };
+    if at == 0 || at > LOCAL_MAX || previous == b'.' {
+        return false;
     }
-    let tld = domain.rsplit(|&b| b == b'.').next().unwrap_or_default();
-    labels >= 2 && tld.len() >= 2 && tld.iter().all(|&b| CLASSES[usize::from(b)] & ALPHA != 0)
+    // The domain: labels of 1–63 letters, digits and inner hyphens, at
+    // least two, the last of letters only; a second @ fails the class test.
+    let domain = &bytes[at + 1..];
+    let mut labels = 0;
+    let mut label_start = 0;
+    let mut label_is_alphabetic = true;
+    for (i, &b) in domain.iter().enumerate() {
+        if b == b'.' {
+            if !is_plain_label(&domain[label_start..i]) {
+                return false;
+            }
+            labels += 1;
+            label_start = i + 1;
+            label_is_alphabetic = true;
+            continue;
+        }
+        let class = CLASSES[usize::from(b)];
+        if class & DOMAIN == 0 {
+            return false;
+        }
+        label_is_alphabetic &= class & ALPHA != 0;
+    }
+    let tld = &domain[label_start..];
+    labels >= 1 && is_plain_label(tld) && tld.len() >= 2 && label_is_alphabetic
+}
+
+/// A domain label's length and ends (its bytes are checked as they are read).
+fn is_plain_label(label: &[u8]) -> bool {
+    match label {
+        [first, .., last] | [first @ last] => {
+            label.len() <= LABEL_MAX && *first != b'-' && *last != b'-'
+        }
+        [] => false,
+    }
 }
 
 /// Why `value` is not an address, in words that end the message.
@@ -345,6 +369,15 @@ mod tests {
             if is_plainly_valid(value.as_bytes()) {
                 proptest::prop_assert!(check(&value).is_ok(), "{}", value);
             }
+        }
+
+        /// On ASCII, the one-pass check is the whole rule: it decides the
+        /// same as the rule, both ways.
+        #[test]
+        fn the_fast_path_decides_ascii_addresses_alone(
+            value in "[a-zA-Z0-9.'+_@-]{0,12}@[a-zA-Z0-9.@-]{0,12}\\.[a-zA-Z0-9-]{0,4}"
+        ) {
+            proptest::prop_assert_eq!(is_plainly_valid(value.as_bytes()), check(&value).is_ok(), "{}", value);
         }
     }
 

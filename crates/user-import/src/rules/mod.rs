@@ -69,7 +69,7 @@ pub fn check(field: Field, value: &str, scratch: &mut String) -> Result<(), Prob
         Field::JobTitle | Field::Department => text::check_text(field, value).map(drop),
         Field::Email => email::check_email(value),
         Field::Extension => check_extension(value).map(drop),
-        Field::MobileNumber => phone::write_phone(value, scratch),
+        Field::MobileNumber => phone::check_phone(value, scratch),
     }
 }
 

@@ -6,9 +6,19 @@ use crate::schema::{Field, NAME_FORBIDDEN, NAME_MAX_CHARS, TEXT_MAX_CHARS};
 /// First and last names: 1–50 characters, at least one letter, no control
 /// characters, none of `< > " \ / % #`.
 pub(super) fn check_name(field: Field, value: &str) -> Result<&str, Problem> {
-    if is_plain_ascii_name(value.as_bytes()) {
+    let scan = Scan::of(value.as_bytes());
+    if scan.flags & (CONTROL | FORBIDDEN | LOOK_CLOSER) == 0
+        && scan.flags & LETTER != 0
+        && scan.chars <= NAME_MAX_CHARS
+    {
         return Ok(value);
     }
+    check_name_fully(field, value)
+}
+
+/// The name rule character by character: for the cells the one-pass
+/// [`Scan`] cannot accept, and for its tests.
+fn check_name_fully(field: Field, value: &str) -> Result<&str, Problem> {
     check_common(field, value, NAME_MAX_CHARS)?;
     let mut has_letter = false;
     for c in value.chars() {
@@ -22,7 +32,6 @@ pub(super) fn check_name(field: Field, value: &str) -> Result<&str, Problem> {
                 ),
             ));
         }
-        // The Unicode tables are slow: ask them only until a letter is found.
         has_letter = has_letter || c.is_alphabetic();
     }
     if !has_letter {
@@ -37,29 +46,71 @@ pub(super) fn check_name(field: Field, value: &str) -> Result<&str, Problem> {
     Ok(value)
 }
 
-/// The common case in one pass: printable ASCII, none of the forbidden
-/// characters, a letter, not too long. Anything else takes the full path,
-/// which says what is wrong (or accepts it: accents, other scripts).
-fn is_plain_ascii_name(bytes: &[u8]) -> bool {
-    let mut has_letter = false;
-    for &b in bytes {
-        if !(0x20..0x7F).contains(&b)
-            || matches!(b, b'<' | b'>' | b'"' | b'\\' | b'/' | b'%' | b'#')
-        {
-            return false;
-        }
-        has_letter |= b.is_ascii_alphabetic();
+/// Byte classes of the one-pass scan.
+/// A C0 control character or DEL.
+const CONTROL: u8 = 1;
+/// An ASCII character a name cannot contain ([`NAME_FORBIDDEN`]).
+const FORBIDDEN: u8 = 2;
+/// An ASCII letter.
+const LETTER: u8 = 4;
+/// The first byte of U+0080–U+009F (C1 controls, `C2 80`–`C2 9F`) or of
+/// U+FFFD (`EF BF BD`): the cell needs the character-by-character rule.
+/// No other character that a rule refuses starts with a byte over 0x7F.
+const LOOK_CLOSER: u8 = 8;
+
+static CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c < 0x20 || c == 0x7F {
+            CONTROL
+        } else if c.is_ascii_alphabetic() {
+            LETTER
+        } else if matches!(c, b'<' | b'>' | b'"' | b'\\' | b'/' | b'%' | b'#') {
+            FORBIDDEN
+        } else if c == 0xC2 || c == 0xEF {
+            LOOK_CLOSER
+        } else {
+            0
+        };
+        b += 1;
     }
-    has_letter && bytes.len() <= NAME_MAX_CHARS
+    table
+};
+
+/// What one pass over a cell's bytes learns: the classes of its bytes,
+/// OR-ed, and its length in characters. Most cells are decided by it
+/// without decoding a character.
+struct Scan {
+    flags: u8,
+    chars: usize,
 }
 
-/// Job title and department: at most 100 characters, no control characters.
+impl Scan {
+    fn of(bytes: &[u8]) -> Scan {
+        let mut flags = 0;
+        let mut continuation_bytes = 0;
+        for &b in bytes {
+            flags |= CLASSES[usize::from(b)];
+            continuation_bytes += usize::from(b & 0xC0 == 0x80);
+        }
+        Scan {
+            flags,
+            chars: bytes.len() - continuation_bytes,
+        }
+    }
+}
+
 pub(super) fn check_text(field: Field, value: &str) -> Result<&str, Problem> {
+    let scan = Scan::of(value.as_bytes());
+    if scan.flags & (CONTROL | LOOK_CLOSER) == 0 && scan.chars <= TEXT_MAX_CHARS {
+        return Ok(value);
+    }
     check_common(field, value, TEXT_MAX_CHARS)?;
     Ok(value)
 }
 
-/// Length, control characters and unreadable characters, in one pass.
 fn check_common(field: Field, value: &str, max_chars: usize) -> Result<(), Problem> {
     // Printable ASCII, the common case, can hold neither control nor
     // unreadable characters, and its length in characters is its length.
@@ -192,24 +243,56 @@ mod tests {
         );
     }
 
+    /// The one-pass scan accepts only what the full rules accept, and the
+    /// rules answer the same either way (same value or same problem).
     #[test]
-    fn the_fast_path_agrees_with_the_full_rule() {
-        for value in [
+    fn the_one_pass_scan_agrees_with_the_full_rules() {
+        let edges = [
             "Ann",
             "O'Brien",
             "A<b",
             "12",
             "a\\b",
-            &"x".repeat(51),
             "Zoë",
             " x",
+            "李",
+            "--",
+            "Zo\u{FFFD}",
+            "A\u{85}B",
+            "\u{A0}Ann",
+            "Ann\u{7F}",
+            "Ｎ",
+            "é",
+        ];
+        for value in edges {
+            assert_eq!(
+                check_name(Field::FirstName, value),
+                check_name_fully(Field::FirstName, value),
+                "{value:?}"
+            );
+        }
+        for value in [
+            &"x".repeat(51),
+            &"é".repeat(50),
+            &"é".repeat(51),
+            &"李".repeat(101),
         ] {
-            if is_plain_ascii_name(value.as_bytes()) {
-                let slow_ok = check_common(Field::FirstName, value, NAME_MAX_CHARS).is_ok()
-                    && !value.chars().any(|c| NAME_FORBIDDEN.contains(&c))
-                    && value.chars().any(char::is_alphabetic);
-                assert!(slow_ok, "{value}");
-            }
+            assert_eq!(
+                check_name(Field::FirstName, value),
+                check_name_fully(Field::FirstName, value)
+            );
+            let full =
+                check_common(Field::JobTitle, value, TEXT_MAX_CHARS).map(|()| value.as_str());
+            assert_eq!(check_text(Field::JobTitle, value), full);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_one_pass_scan_agrees_on_any_text(value in "[a-zA-Z0-9 '<>\"\\\\/%#\t\u{7f}\u{80}-\u{a0}éÆ李\u{FFFD}\u{FEFF}-]{0,60}") {
+            proptest::prop_assert_eq!(check_name(Field::LastName, &value), check_name_fully(Field::LastName, &value));
+            let full = check_common(Field::Department, &value, TEXT_MAX_CHARS).map(|()| value.as_str());
+            proptest::prop_assert_eq!(check_text(Field::Department, &value), full);
         }
     }
 
