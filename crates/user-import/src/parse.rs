@@ -399,16 +399,14 @@ fn split_quoted_line(line: &[u8], delimiter: u8, record: &mut RawRecord) -> bool
     loop {
         let rest = &line[i..];
         let cell_len = if rest.first() == Some(&QUOTE) {
-            let Some(close) = rest[1..].iter().position(|&b| b == QUOTE) else {
+            let close = run_length(&rest[1..], &[QUOTE]);
+            if close == rest.len() - 1 {
                 return false;
-            };
+            }
             record.bytes.extend_from_slice(&rest[1..1 + close]);
             close + 2
         } else {
-            let len = rest
-                .iter()
-                .position(|&b| b == delimiter || b == QUOTE)
-                .unwrap_or(rest.len());
+            let len = run_length(rest, &[delimiter, QUOTE]);
             record.bytes.extend_from_slice(&rest[..len]);
             len
         };

@@ -91,23 +91,22 @@ fn is_plainly_valid(bytes: &[u8]) -> bool {
     if bytes.len() > MAX_CHARS {
         return false;
     }
-    // The local part: up to the first @, no leading, trailing or double dot.
-    let mut previous = b'.';
-    let mut at = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'@' {
-            at = Some(i);
-            break;
-        }
-        if CLASSES[usize::from(b)] & LOCAL == 0 || (b == b'.' && previous == b'.') {
-            return false;
-        }
-        previous = b;
-    }
-    let Some(at) = at else {
+    // The local part: up to the first @, no leading, trailing or double
+    // dot. Branch-free over its bytes: most addresses pass.
+    let Some(at) = bytes.iter().position(|&b| b == b'@') else {
         return false;
     };
-    if at == 0 || at > LOCAL_MAX || previous == b'.' {
+    let local = &bytes[..at];
+    let mut classes = LOCAL;
+    let mut double_dot = false;
+    let mut previous_dot = true;
+    for &b in local {
+        classes &= CLASSES[usize::from(b)];
+        let dot = b == b'.';
+        double_dot |= dot & previous_dot;
+        previous_dot = dot;
+    }
+    if classes & LOCAL == 0 || double_dot || previous_dot || at > LOCAL_MAX {
         return false;
     }
     // The domain: labels of 1–63 letters, digits and inner hyphens, at
