@@ -13,7 +13,8 @@ use crate::rules::{email_key, extension_number};
 use crate::schema::Field;
 use crate::store::RowStore;
 use crate::user::User;
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// What the check keeps of each data row besides its cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +65,7 @@ impl ExistingUser {
 /// The location's users, as the location-dependent rules need them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Directory {
-    emails: HashSet<String>,
+    emails: crate::store::EmailSet,
     extension_owner: HashMap<u32, ExistingUser>,
 }
 
@@ -196,13 +197,15 @@ impl Report {
             file_errors,
             directory,
         } = parts;
-        let email_of = |index: usize| -> String {
+        // The row's email as the duplicate rule reads it, copied only
+        // where a message needs it.
+        let email_of = |index: usize| -> Cow<'_, str> {
             match (
                 metas[index].email_valid,
                 columns.as_ref().and_then(|c| c.column_of(Field::Email)),
             ) {
-                (true, Some(column)) => email_key(store.cell(index, column)).into_owned(),
-                _ => String::new(),
+                (true, Some(column)) => email_key(store.cell(index, column)),
+                _ => Cow::Borrowed(""),
             }
         };
 
@@ -248,7 +251,7 @@ impl Report {
             if let RowStatus::Superseded { by_row } = *status {
                 warnings.push(Warning::Superseded {
                     row: metas[i].row,
-                    email: email_of(i),
+                    email: email_of(i).into_owned(),
                     by_row,
                 });
             }
@@ -265,7 +268,7 @@ impl Report {
                     counts.accepted += 1;
                     let known = directory
                         .as_ref()
-                        .is_some_and(|d| d.emails.contains(&email_of(i)));
+                        .is_some_and(|d| d.emails.contains(&*email_of(i)));
                     if known {
                         counts.updates += 1;
                     } else {
@@ -448,9 +451,9 @@ pub(crate) const NAMED_CLASHES: usize = 3;
 /// An extension given to two or more users of the file (rows that are not
 /// superseded, whatever their other errors): each such row is refused,
 /// naming the others.
-fn extension_conflicts(
+fn extension_conflicts<'s>(
     metas: &[RowMeta],
-    email_of: &dyn Fn(usize) -> String,
+    email_of: &dyn Fn(usize) -> Cow<'s, str>,
 ) -> Vec<(usize, RowError)> {
     let mut claims: Vec<(u32, usize)> = metas
         .iter()
@@ -487,10 +490,10 @@ fn extension_conflicts(
 
 /// An extension that belongs to an existing user of the location under
 /// another email.
-fn extensions_taken(
+fn extensions_taken<'s>(
     metas: &[RowMeta],
     directory: &Directory,
-    email_of: &dyn Fn(usize) -> String,
+    email_of: &dyn Fn(usize) -> Cow<'s, str>,
 ) -> Vec<(usize, RowError)> {
     metas
         .iter()
@@ -498,7 +501,7 @@ fn extensions_taken(
         .filter(|(_, m)| m.extension != 0 && m.superseded_by.is_none())
         .filter_map(|(index, meta)| {
             let owner = directory.extension_owner.get(&meta.extension)?;
-            if owner.email == email_of(index) {
+            if owner.email == *email_of(index) {
                 return None;
             }
             Some((

@@ -79,9 +79,10 @@ static CLASSES: [u8; 256] = {
     table
 };
 
-/// What one pass over a cell's bytes learns: the classes of its bytes,
-/// OR-ed, and its length in characters. Most cells are decided by it
-/// without decoding a character.
+/// What a pass over a cell's bytes learns: the classes of its bytes,
+/// OR-ed, and its length in characters (exact when the cell is longer than
+/// a name may be; else its length in bytes, which is no less). Most cells
+/// are decided by it without decoding a character.
 struct Scan {
     flags: u8,
     chars: usize,
@@ -89,16 +90,17 @@ struct Scan {
 
 impl Scan {
     fn of(bytes: &[u8]) -> Scan {
-        let mut flags = 0;
-        let mut continuation_bytes = 0;
-        for &b in bytes {
-            flags |= CLASSES[usize::from(b)];
-            continuation_bytes += usize::from(b & 0xC0 == 0x80);
-        }
-        Scan {
-            flags,
-            chars: bytes.len() - continuation_bytes,
-        }
+        let flags = bytes
+            .iter()
+            .fold(0, |flags, &b| flags | CLASSES[usize::from(b)]);
+        // A cell has at most as many characters as bytes: most are counted
+        // without a look at their bytes.
+        let chars = if bytes.len() <= NAME_MAX_CHARS {
+            bytes.len()
+        } else {
+            bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+        };
+        Scan { flags, chars }
     }
 }
 
