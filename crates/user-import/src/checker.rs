@@ -468,7 +468,7 @@ fn choose_delimiter(text: &[u8]) -> u8 {
 fn split_line(line: &[u8], delimiter: u8) -> Vec<String> {
     let mut parser = Parser::new(delimiter);
     let mut cells = Vec::new();
-    let mut take = |record: &RawRecord| {
+    let mut take = |record: RawRecord<'_>| {
         if cells.is_empty() {
             cells = record
                 .cells()
@@ -538,7 +538,7 @@ impl Rows {
         }
     }
 
-    fn record(&mut self, record: &RawRecord) -> Flow {
+    fn record(&mut self, record: RawRecord<'_>) -> Flow {
         self.records = self.records.saturating_add(1);
         let edits = self.edits_of_this_row();
         let unchanged = self.decoder.decode_unchanged(record.bytes());

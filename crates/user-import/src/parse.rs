@@ -12,25 +12,29 @@
 //! and refuses NUL bytes, which no CSV text contains. Cells are delivered as
 //! raw bytes; decoding them is the caller's concern.
 
-/// The completed cells of one record, reused from record to record.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct RawRecord {
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
+/// The completed cells of one record, as the parser hands them over:
+/// borrowed from the input when a whole line was at hand, else from the
+/// record the parser built; valid until the next record.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawRecord<'a> {
+    bytes: &'a [u8],
+    ends: &'a [usize],
     /// Bytes between one cell's end and the next one's start: 1 when the
     /// record was copied whole with its delimiters, 0 when built cell by
     /// cell.
     gap: usize,
     /// Line on which the record starts (1-based, lines of the whole input).
+    /// Messages name the line of an opening quote instead; the tests read it.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) line: u64,
 }
 
-impl RawRecord {
+impl<'a> RawRecord<'a> {
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
     }
 
-    pub(crate) fn cell(&self, i: usize) -> &[u8] {
+    pub(crate) fn cell(&self, i: usize) -> &'a [u8] {
         let start = if i == 0 {
             0
         } else {
@@ -46,17 +50,40 @@ impl RawRecord {
 
     /// Every cell's bytes, one after another (with the delimiters between
     /// them when [`gap`](RawRecord::gap) is 1).
-    pub(crate) fn bytes(&self) -> &[u8] {
-        &self.bytes
+    pub(crate) fn bytes(&self) -> &'a [u8] {
+        self.bytes
     }
 
     /// Where each cell ends in [`bytes`](RawRecord::bytes).
-    pub(crate) fn ends(&self) -> &[usize] {
-        &self.ends
+    pub(crate) fn ends(&self) -> &'a [usize] {
+        self.ends
     }
 
-    pub(crate) fn cells(&self) -> impl Iterator<Item = &[u8]> {
+    pub(crate) fn cells(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
         (0..self.len()).map(|i| self.cell(i))
+    }
+}
+
+/// The record being built, reused from record to record.
+#[derive(Debug, Default, Clone)]
+struct RecordBuffer {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    /// As in [`RawRecord`].
+    gap: usize,
+    line: u64,
+}
+
+impl RecordBuffer {
+    /// The record, its cells' bytes from `bytes` if given (a line of the
+    /// input that the ends point into), else from this buffer.
+    fn as_record<'a>(&'a self, bytes: Option<&'a [u8]>) -> RawRecord<'a> {
+        RawRecord {
+            bytes: bytes.unwrap_or(&self.bytes),
+            ends: &self.ends,
+            gap: self.gap,
+            line: self.line,
+        }
     }
 
     fn clear(&mut self) {
@@ -104,7 +131,7 @@ const QUOTE: u8 = b'"';
 #[derive(Debug, Clone)]
 pub(crate) struct Parser {
     state: State,
-    record: RawRecord,
+    record: RecordBuffer,
     /// The line the cursor is on (1-based).
     line: u64,
     /// The previous byte was CR (so an LF now does not start a new line).
@@ -124,9 +151,9 @@ impl Parser {
         let stops_quoted = [QUOTE, b'\r', b'\n', 0];
         Parser {
             state: State::StartCell,
-            record: RawRecord {
+            record: RecordBuffer {
                 line: 1,
-                ..RawRecord::default()
+                ..RecordBuffer::default()
             },
             line: 1,
             after_cr: false,
@@ -147,7 +174,7 @@ impl Parser {
     pub(crate) fn feed(
         &mut self,
         input: &[u8],
-        on_record: &mut dyn FnMut(&RawRecord) -> Flow,
+        on_record: &mut dyn FnMut(RawRecord<'_>) -> Flow,
     ) -> Flow {
         let mut i = 0;
         while i < input.len() {
@@ -237,16 +264,19 @@ impl Parser {
     fn whole_line(
         &mut self,
         input: &[u8],
-        on_record: &mut dyn FnMut(&RawRecord) -> Flow,
+        on_record: &mut dyn FnMut(RawRecord<'_>) -> Flow,
     ) -> Option<(usize, Flow)> {
         let len = run_length(input, &[b'\r', b'\n', QUOTE, 0]);
         let (len, end) = match *input.get(len)? {
             end @ (b'\r' | b'\n') => {
+                // The cells are read where they are, in the input.
                 let line = &input[..len];
-                self.record.bytes.extend_from_slice(line);
                 push_positions(line, self.delimiter, &mut self.record.ends);
                 self.record.ends.push(len);
-                (len, end)
+                self.record.line = self.line;
+                self.record.gap = 1;
+                self.after_cr = false;
+                return Some((len + 1, self.deliver(end, Some(line), on_record)));
             }
             QUOTE => {
                 let len = len + run_length(&input[len..], &[b'\r', b'\n', 0]);
@@ -267,21 +297,32 @@ impl Parser {
 
     /// The record ends with the line end `b` (CR or LF): count the line,
     /// deliver the record, and start the next.
-    fn end_record(&mut self, b: u8, on_record: &mut dyn FnMut(&RawRecord) -> Flow) -> Flow {
+    fn end_record(&mut self, b: u8, on_record: &mut dyn FnMut(RawRecord<'_>) -> Flow) -> Flow {
+        self.deliver(b, None, on_record)
+    }
+
+    /// [`end_record`](Parser::end_record) for a record whose cells are in
+    /// `line` (of the input) if given, else in the record built.
+    fn deliver(
+        &mut self,
+        b: u8,
+        line: Option<&[u8]>,
+        on_record: &mut dyn FnMut(RawRecord<'_>) -> Flow,
+    ) -> Flow {
         self.count_line(b);
         self.state = if b == b'\r' {
             State::AfterCr
         } else {
             State::StartCell
         };
-        let flow = on_record(&self.record);
+        let flow = on_record(self.record.as_record(line));
         self.record.clear();
         flow
     }
 
     /// Ends the input: delivers a last record without a line end, or
     /// reports an unclosed quote.
-    pub(crate) fn finish(&mut self, on_record: &mut dyn FnMut(&RawRecord) -> Flow) {
+    pub(crate) fn finish(&mut self, on_record: &mut dyn FnMut(RawRecord<'_>) -> Flow) {
         if self.stopped.is_some() {
             return;
         }
@@ -297,7 +338,7 @@ impl Parser {
             State::AfterCr => {}
             State::StartCell | State::Unquoted | State::QuoteInQuoted => {
                 self.end_cell();
-                on_record(&self.record);
+                on_record(self.record.as_record(None));
                 self.record.clear();
                 self.state = State::StartCell;
             }
@@ -305,7 +346,7 @@ impl Parser {
     }
 
     /// One byte in the states that look at every byte.
-    fn step(&mut self, b: u8, on_record: &mut dyn FnMut(&RawRecord) -> Flow) -> Flow {
+    fn step(&mut self, b: u8, on_record: &mut dyn FnMut(RawRecord<'_>) -> Flow) -> Flow {
         match self.state {
             State::AfterCr if b == b'\n' => {
                 self.after_cr = false;
@@ -352,7 +393,7 @@ impl Parser {
     }
 
     /// `b` is the delimiter, CR, LF or NUL, outside quotes.
-    fn end_of_cell(&mut self, b: u8, on_record: &mut dyn FnMut(&RawRecord) -> Flow) -> Flow {
+    fn end_of_cell(&mut self, b: u8, on_record: &mut dyn FnMut(RawRecord<'_>) -> Flow) -> Flow {
         if b == 0 {
             self.stopped = Some(ParseEnd::Nul);
             return Flow::Stop;
@@ -394,7 +435,7 @@ impl Parser {
 /// `false` (and a partly filled record) for anything else: a doubled quote
 /// (`""`), a quote inside an unquoted cell, text after a closing quote, or
 /// a quoted cell that goes on past the line end.
-fn split_quoted_line(line: &[u8], delimiter: u8, record: &mut RawRecord) -> bool {
+fn split_quoted_line(line: &[u8], delimiter: u8, record: &mut RecordBuffer) -> bool {
     let mut i = 0;
     loop {
         let rest = &line[i..];
@@ -495,7 +536,7 @@ mod tests {
     ) -> (Vec<(u64, Vec<String>)>, Option<ParseEnd>) {
         let mut parser = Parser::new(delimiter);
         let mut records = Vec::new();
-        let mut collect = |r: &RawRecord| {
+        let mut collect = |r: RawRecord<'_>| {
             let cells = r
                 .cells()
                 .map(|c| String::from_utf8_lossy(c).into_owned())
