@@ -592,7 +592,9 @@ impl Rows {
     /// One record's cells, decoded: skips blank rows, reads the header, or
     /// checks a data row.
     fn cells(&mut self, cells: Cells<'_>) -> Flow {
-        let blank = cells.iter().all(|c| c.trim().is_empty());
+        // Stops at the first character that is not white space: at once,
+        // in almost every record.
+        let blank = cells.iter().all(|c| c.chars().all(char::is_whitespace));
         if self.columns.is_none() {
             if blank {
                 return Flow::Continue;
