@@ -2,7 +2,10 @@
 //! crate's [`Checker`]. The check worker ([`crate::check_worker`]) runs
 //! this; no views and no page here.
 
+use std::collections::VecDeque;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 
 use js_sys::{Promise, Uint8Array};
 use user_import::{CellEdit, Checker, ExistingUser, Limits, Progress, Report};
@@ -11,10 +14,14 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::perf;
 
-/// The slice read and checked at a time after the first. The check runs in
-/// a worker, so a slice may take longer than a page's frame; between slices
-/// the worker reads its messages (a cancel) and reports progress.
+/// The longest slice read and checked at a time. The check runs in a
+/// worker, so a slice may take longer than a page's frame; after each slice
+/// it reports progress.
 pub const CHUNK_BYTES: usize = 4 * 1024 * 1024;
+/// The most milliseconds of checking between two yields to the event loop,
+/// where the worker reads its messages (a cancel). Each yield costs a
+/// message round trip (1–3 ms measured), so the small first slices share one.
+pub const YIELD_EVERY_MS: f64 = 50.0;
 /// The first slice: small, so that checking starts as soon as possible.
 pub const FIRST_SLICE_BYTES: usize = 256 * 1024;
 
@@ -102,28 +109,25 @@ pub async fn check_file(
 
     let mut buffer = Vec::new();
     let mut started_at = None;
-    let mut offset = 0;
-    // The next slice is requested before the current one is checked, so
-    // reading and checking overlap.
-    let first = slice_len(max_slice, 0);
-    let mut pending =
-        (size > 0 && !checker.is_stopped()).then(|| read_slice(file, 0, first.min(size)));
-    while let Some(read) = pending.take() {
+    let mut slices = SliceReader::new(file, max_slice);
+    let mut last_yield = perf::now();
+    if checker.is_stopped() {
+        slices.stop();
+    }
+    while let Some(read) = slices.next() {
         let bytes = read.await?;
-        let end = offset + bytes.length() as u64;
-        if end < size && !checker.is_stopped() {
-            let len = slice_len(max_slice, end);
-            pending = Some(read_slice(file, end, (end + len).min(size)));
-        }
         buffer.resize(bytes.length() as usize, 0);
         bytes.copy_to(&mut buffer);
         if started_at.is_none() {
             started_at = Some(perf::now());
         }
         checker.feed(&buffer);
-        offset = end;
-        if pending.is_some() {
+        if checker.is_stopped() {
+            slices.stop();
+        }
+        if !slices.is_done() && perf::now() - last_yield >= YIELD_EVERY_MS {
             yield_to_event_loop().await;
+            last_yield = perf::now();
         }
         if !keep_going(checker.progress(), size) {
             return Err(CheckError::Cancelled);
@@ -147,12 +151,67 @@ pub async fn check_file(
 }
 
 /// The length of the slice that starts at `offset`: [`FIRST_SLICE_BYTES`]
-/// for the first, `max_slice` after it.
+/// for the first two, then as long as all before it (the slices double), up
+/// to `max_slice`. Small slices first, so that checking starts at once and
+/// the next read is done before the check needs it.
 fn slice_len(max_slice: u64, offset: u64) -> u64 {
-    if offset == 0 {
-        (FIRST_SLICE_BYTES as u64).min(max_slice)
-    } else {
-        max_slice
+    offset.max(FIRST_SLICE_BYTES as u64).min(max_slice.max(1))
+}
+
+/// Reads a file slice after slice, two reads ahead of the check, so the
+/// browser reads while the worker checks.
+struct SliceReader<'f> {
+    file: &'f web_sys::Blob,
+    size: u64,
+    max_slice: u64,
+    /// Where the next slice to request starts.
+    next: u64,
+    in_flight: VecDeque<SliceRead>,
+}
+
+type SliceRead = Pin<Box<dyn Future<Output = Result<Uint8Array, CheckError>>>>;
+
+/// Reads requested before the one being checked.
+const READS_AHEAD: usize = 2;
+
+impl<'f> SliceReader<'f> {
+    /// Reads nothing until [`next`](SliceReader::next) is called.
+    fn new(file: &'f web_sys::Blob, max_slice: u64) -> SliceReader<'f> {
+        SliceReader {
+            file,
+            size: file.size() as u64,
+            max_slice,
+            next: 0,
+            in_flight: VecDeque::new(),
+        }
+    }
+
+    /// Keeps [`READS_AHEAD`] reads going while the file has bytes left.
+    fn request(&mut self) {
+        while self.in_flight.len() < READS_AHEAD && self.next < self.size {
+            let end = (self.next + slice_len(self.max_slice, self.next)).min(self.size);
+            self.in_flight
+                .push_back(Box::pin(read_slice(self.file, self.next, end)));
+            self.next = end;
+        }
+    }
+
+    /// The next slice's read, in file order; `None` at the end.
+    fn next(&mut self) -> Option<SliceRead> {
+        self.request();
+        let read = self.in_flight.pop_front();
+        self.request();
+        read
+    }
+
+    /// Requests nothing more (the check has stopped).
+    fn stop(&mut self) {
+        self.next = self.size;
+        self.in_flight.clear();
+    }
+
+    fn is_done(&self) -> bool {
+        self.in_flight.is_empty() && self.next >= self.size
     }
 }
 
@@ -203,11 +262,20 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test]
-    fn slices_start_small_then_take_the_most() {
+    fn slices_start_small_then_double_up_to_the_most() {
         let max = CHUNK_BYTES as u64;
-        assert_eq!(slice_len(max, 0), FIRST_SLICE_BYTES as u64);
+        let first = FIRST_SLICE_BYTES as u64;
+        let mut offset = 0;
+        let mut lens = Vec::new();
+        while offset < 12 * 1024 * 1024 {
+            let len = slice_len(max, offset);
+            lens.push(len / 1024);
+            offset += len;
+        }
+        assert_eq!(lens, [256, 256, 512, 1024, 2048, 4096, 4096]);
+        assert_eq!(slice_len(max, 0), first);
         assert_eq!(slice_len(7, 0), 7);
-        assert_eq!(slice_len(max, 1), max);
+        assert_eq!(slice_len(7, 100), 7);
         assert_eq!(slice_len(max, 10_000_000), max);
     }
 }
