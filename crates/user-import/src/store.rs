@@ -105,14 +105,16 @@ fn offset(at: usize) -> u32 {
 
 /// Which row holds each email, for "the last row wins" in one pass.
 ///
-/// Keys are 64-bit hashes of the email with ASCII letters lowercased (a
-/// valid address is ASCII), computed without building a lowercased copy, so
-/// the index allocates nothing per row; a hash match is confirmed against
-/// the stored email, ignoring ASCII case, and the astronomically rare true
-/// collision falls back to an exact map of lowercased emails.
+/// Keys are 32 bits of a hash of the email with ASCII letters lowercased
+/// (a valid address is ASCII), computed without building a lowercased
+/// copy, so the index allocates nothing per row. A key match is confirmed
+/// against the stored email, ignoring ASCII case; a true collision (about
+/// one in 40,000 rows of a 100,000-row file) falls back to an exact map of
+/// lowercased emails. 32-bit keys halve the table (8 bytes a row, not 16):
+/// its random accesses were the check's main cache misses.
 #[derive(Debug, Default)]
 pub(crate) struct EmailIndex {
-    by_hash: std::collections::HashMap<u64, u32, BuildIdentity>,
+    by_hash: std::collections::HashMap<u32, u32, BuildIdentity>,
     collisions: std::collections::HashMap<Box<str>, u32>,
 }
 
@@ -137,7 +139,7 @@ impl EmailIndex {
         use std::collections::hash_map::Entry;
         match self
             .by_hash
-            .entry(hash_ignoring_ascii_case(email.as_bytes()))
+            .entry(hash_ignoring_ascii_case(email.as_bytes()) as u32)
         {
             Entry::Vacant(slot) => {
                 slot.insert(index);
@@ -245,8 +247,10 @@ impl std::hash::Hasher for IdentityHasher {
             self.0 = (self.0 << 8) ^ u64::from(b);
         }
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+    fn write_u32(&mut self, n: u32) {
+        // Spread the key over all 64 bits: the table takes its buckets from
+        // the low bits and its tags from the top ones.
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
@@ -332,15 +336,26 @@ mod tests {
         }
     }
 
+    /// Two addresses whose keys collide: found by a birthday search (about
+    /// 80,000 tries for 32-bit keys).
+    fn colliding_emails() -> (String, String) {
+        let mut seen = std::collections::HashMap::new();
+        for i in 0.. {
+            let email = format!("user{i}@example.com");
+            let key = hash_ignoring_ascii_case(email.as_bytes()) as u32;
+            if let Some(other) = seen.insert(key, email.clone()) {
+                return (other, email);
+            }
+        }
+        unreachable!()
+    }
+
     #[test]
-    fn hash_collisions_fall_back_to_exact_keys() {
-        // Force a "collision" by giving the index a stored email that differs
-        // from the one whose hash it holds.
-        let mut index = EmailIndex::default();
-        index.by_hash.insert(hash_ignoring_ascii_case(b"b@x.io"), 0);
-        let of = |_: u32| "a@x.io";
-        assert_eq!(index.claim("b@x.io", 1, of), None);
-        assert_eq!(index.claim("b@x.io", 2, of), Some(1));
+    fn colliding_keys_fall_back_to_exact_emails() {
+        let (a, b) = colliding_emails();
+        assert_ne!(a, b);
+        let previous = previous_holders(&[&a, &b, &b, &a, &b.to_uppercase()]);
+        assert_eq!(previous, [None, None, Some(1), Some(0), Some(2)]);
     }
 
     #[test]
