@@ -713,6 +713,7 @@ impl Rows {
             warnings: self.warnings,
             file_errors: self.file_errors,
             directory: self.directory,
+            emails: self.emails,
         }
     }
 }

@@ -9,7 +9,7 @@
 use crate::decode::Encoding;
 use crate::error::{ErrorCode, FileError, RowError, Warning};
 use crate::header::Columns;
-use crate::rules::{email_key, extension_number};
+use crate::rules::{email_key, extension_number, prepare_cell};
 use crate::schema::Field;
 use crate::store::RowStore;
 use crate::user::User;
@@ -154,6 +154,8 @@ pub(crate) struct Parts {
     pub(crate) warnings: Vec<Warning>,
     pub(crate) file_errors: Vec<FileError>,
     pub(crate) directory: Option<Directory>,
+    /// The row that last held each email.
+    pub(crate) emails: crate::store::EmailIndex,
 }
 
 /// The result of checking a file.
@@ -196,6 +198,7 @@ impl Report {
             mut warnings,
             file_errors,
             directory,
+            emails,
         } = parts;
         // The row's email as the duplicate rule reads it, copied only
         // where a message needs it.
@@ -262,23 +265,30 @@ impl Report {
             blank_rows,
             ..Counts::default()
         };
-        for (i, status) in statuses.iter().enumerate() {
+        for status in &statuses {
             match status {
-                RowStatus::Accepted => {
-                    counts.accepted += 1;
-                    let known = directory
-                        .as_ref()
-                        .is_some_and(|d| d.emails.contains(&*email_of(i)));
-                    if known {
-                        counts.updates += 1;
-                    } else {
-                        counts.new += 1;
-                    }
-                }
+                RowStatus::Accepted => counts.accepted += 1,
                 RowStatus::Rejected => counts.rejected += 1,
                 RowStatus::Superseded { .. } => counts.superseded += 1,
             }
         }
+        // An accepted row updates a user of the location when it holds
+        // that user's email (an accepted row is the last of its email).
+        // Looked up from the location's side: it has fewer emails than the
+        // file has rows, as a rule.
+        if let (Some(directory), Some(column)) = (
+            &directory,
+            columns.as_ref().and_then(|c| c.column_of(Field::Email)),
+        ) {
+            let email_in_row = |i: u32| prepare_cell(store.cell(i as usize, column));
+            counts.updates = directory
+                .emails
+                .iter()
+                .filter_map(|email| emails.holder(email, email_in_row))
+                .filter(|&i| matches!(statuses[i as usize], RowStatus::Accepted))
+                .count() as u32;
+        }
+        counts.new = counts.accepted - counts.updates;
         if !file_errors.is_empty() {
             counts.accepted = 0;
             counts.new = 0;

@@ -157,6 +157,18 @@ impl EmailIndex {
     }
 }
 
+impl EmailIndex {
+    /// The row that last claimed `email` (any case), if any.
+    pub(crate) fn holder<'s>(&self, email: &str, email_of: impl Fn(u32) -> &'s str) -> Option<u32> {
+        let key = hash_ignoring_ascii_case(email.as_bytes()) as u32;
+        match self.by_hash.get(&key) {
+            Some(&index) if email_of(index).eq_ignore_ascii_case(email) => Some(index),
+            Some(_) => self.collisions.get(&*email.to_ascii_lowercase()).copied(),
+            None => None,
+        }
+    }
+}
+
 /// A fast 64-bit hash for short keys (FxHash's mixing, 8 bytes at a time)
 /// that reads ASCII capitals as small letters: `hash("Ann@X.io") ==
 /// hash("ann@x.io")`.
@@ -356,6 +368,28 @@ mod tests {
         assert_ne!(a, b);
         let previous = previous_holders(&[&a, &b, &b, &a, &b.to_uppercase()]);
         assert_eq!(previous, [None, None, Some(1), Some(0), Some(2)]);
+    }
+
+    #[test]
+    fn the_holder_is_the_last_row_to_claim_an_email() {
+        let (a, b) = colliding_emails();
+        let upper_b = b.to_uppercase();
+        let emails = [
+            a.as_str(),
+            "ann@x.io",
+            b.as_str(),
+            "ANN@x.io",
+            upper_b.as_str(),
+        ];
+        let of = |i: u32| emails[i as usize];
+        let mut index = EmailIndex::default();
+        for (i, email) in emails.iter().enumerate() {
+            index.claim(email, i as u32, of);
+        }
+        assert_eq!(index.holder("ann@x.io", of), Some(3));
+        assert_eq!(index.holder(&a, of), Some(0));
+        assert_eq!(index.holder(&b, of), Some(4), "the colliding one, any case");
+        assert_eq!(index.holder("bob@x.io", of), None);
     }
 
     #[test]

@@ -337,6 +337,34 @@ fn an_extension_of_an_existing_user_is_refused_naming_them() {
 }
 
 #[test]
+fn an_update_is_an_accepted_row_that_holds_a_users_email() {
+    let text = file(&[
+        "Ann,Lee,ANN@example.com,,,,",   // 2: updates ann (any case)
+        "Bob,Stone,bob@example.com,,,,", // 3: superseded by row 4
+        "Bob,Stone,bob@example.com,,,,", // 4: updates bob
+        "Cy,Dee,cy@example.com,,,,",     // 5: superseded by row 6, which fails
+        ",Dee,cy@example.com,,,,",       // 6: rejected (no first name)
+        "Eve,Ng,eve@example.com,,,,",    // 7: new
+        "Fay,Ong,fay@example,,,,",       // 8: rejected (bad email)
+    ]);
+    let mut checker = Checker::builder()
+        .existing_users([
+            ExistingUser::new(" Ann@Example.com ", None, "Ann Lee"),
+            ExistingUser::new("bob@example.com", None, "Bob Stone"),
+            ExistingUser::new("cy@example.com", None, "Cy Dee"),
+            ExistingUser::new("fay@example", None, "Fay Ong"),
+            ExistingUser::new("gus@example.com", None, "Gus Poe"),
+        ])
+        .build();
+    checker.feed(text.as_bytes());
+    let c = checker.finish().counts();
+    assert_eq!(
+        (c.accepted, c.new, c.updates, c.rejected, c.superseded),
+        (3, 1, 2, 2, 2)
+    );
+}
+
+#[test]
 fn without_a_location_every_accepted_user_is_new() {
     let c = check(&file(&["Ann,Lee,ann@example.com,,,,"])).counts();
     assert_eq!((c.accepted, c.new, c.updates), (1, 1, 0));
