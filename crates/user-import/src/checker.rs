@@ -645,6 +645,7 @@ impl Rows {
         let index = self.metas.len() as u32;
         let errors_before = self.errors.len();
         let mut meta = RowMeta::new(row);
+        let mut valid_email = None;
         if let Some(error) = extra_cells_error(record, columns.width(), row) {
             self.errors.push(error);
         }
@@ -663,7 +664,10 @@ impl Rows {
             match rules::check(field, value, &mut self.scratch) {
                 Ok(()) if value.is_empty() => {}
                 Ok(()) => match field {
-                    Field::Email => meta.email_valid = true,
+                    Field::Email => {
+                        meta.email_valid = true;
+                        valid_email = Some(value);
+                    }
                     Field::Extension => meta.extension = extension_number(value),
                     _ => {}
                 },
@@ -678,10 +682,10 @@ impl Rows {
         meta.own_errors = self.errors.len() > errors_before;
         self.store.push_joined(record.text, record.ends, record.gap);
         self.metas.push(meta);
-        if let (true, Some(column)) = (meta.email_valid, columns.column_of(Field::Email)) {
+        if let (Some(email), Some(column)) = (valid_email, columns.column_of(Field::Email)) {
             let store = &self.store;
             let email_of = |i: u32| prepare_cell(store.cell(i as usize, column));
-            if let Some(earlier) = self.emails.claim(email_of(index), index, email_of) {
+            if let Some(earlier) = self.emails.claim(email, index, email_of) {
                 self.metas[earlier as usize].superseded_by = Some(index);
             }
         }
