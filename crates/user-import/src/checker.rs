@@ -541,7 +541,9 @@ impl Rows {
     fn record(&mut self, record: RawRecord<'_>) -> Flow {
         self.records = self.records.saturating_add(1);
         let edits = self.edits_of_this_row();
-        let unchanged = self.decoder.decode_unchanged(record.bytes());
+        let unchanged =
+            self.decoder
+                .decode_unchanged(record.bytes(), record.ends(), record.gap() == 0);
         // Most records: valid UTF-8 and not corrected, checked where the
         // parser left them, without a copy.
         if let (Some(text), true) = (unchanged, edits.is_empty()) {

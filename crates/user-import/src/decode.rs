@@ -156,13 +156,27 @@ impl CellDecoder {
 
     /// A whole record's bytes as text, when they are valid UTF-8 and the
     /// file is not Windows-1252: then every cell keeps its length, so the
-    /// caller's cell boundaries stay right. `None` when the record must be
-    /// decoded cell by cell.
-    pub(crate) fn decode_unchanged<'a>(&mut self, bytes: &'a [u8]) -> Option<&'a str> {
+    /// caller's cell boundaries (`ends`) stay right. `None` when the record
+    /// must be decoded cell by cell.
+    ///
+    /// Cells joined without delimiters (`joined`) can make valid UTF-8
+    /// although a cell alone is not (`\xE9` then `\x80\x80` is `退`): then
+    /// a cell ends inside a character, and the record is decoded cell by
+    /// cell. Cells with a delimiter between them cannot: the delimiter is
+    /// ASCII, so it stands between two characters.
+    pub(crate) fn decode_unchanged<'a>(
+        &mut self,
+        bytes: &'a [u8],
+        ends: &[usize],
+        joined: bool,
+    ) -> Option<&'a str> {
         if self.decided == Some(Encoding::Windows1252) {
             return None;
         }
         let text = std::str::from_utf8(bytes).ok()?;
+        if joined && !ends.iter().all(|&end| text.is_char_boundary(end)) {
+            return None;
+        }
         if self.decided.is_none() && !bytes.is_ascii() {
             self.decided = Some(Encoding::Utf8);
         }
@@ -357,17 +371,38 @@ mod tests {
         // Valid UTF-8 by accident: still Windows-1252 in this file.
         assert!(!decoder.decode_into(b"\xC3\xA9", &mut out));
         assert_eq!(out, "é\u{c3}©");
-        assert_eq!(decoder.decode_unchanged(b"abc"), None);
+        assert_eq!(decoder.decode_unchanged(b"abc", &[3], false), None);
     }
 
     #[test]
     fn whole_records_are_read_in_place_when_they_are_utf8() {
         let mut decoder = CellDecoder::new(None);
-        assert_eq!(decoder.decode_unchanged(b"Ann,Lee"), Some("Ann,Lee"));
+        assert_eq!(
+            decoder.decode_unchanged(b"Ann,Lee", &[3, 7], false),
+            Some("Ann,Lee")
+        );
         assert_eq!(decoder.encoding(), None);
-        assert_eq!(decoder.decode_unchanged("Zoë".as_bytes()), Some("Zoë"));
+        assert_eq!(
+            decoder.decode_unchanged("Zoë".as_bytes(), &[4], true),
+            Some("Zoë")
+        );
         assert_eq!(decoder.encoding(), Some(Encoding::Utf8));
-        assert_eq!(decoder.decode_unchanged(b"Zo\xEB"), None);
+        assert_eq!(decoder.decode_unchanged(b"Zo\xEB", &[3], false), None);
+    }
+
+    #[test]
+    fn cells_that_join_into_a_character_are_decoded_one_by_one() {
+        let mut decoder = CellDecoder::new(None);
+        // `\xE9` and `\x80\x80`, joined without a delimiter: `退`.
+        assert_eq!(
+            decoder.decode_unchanged(b"\xE9\x80\x80", &[1, 3], true),
+            None
+        );
+        assert_eq!(decoder.encoding(), None, "no decision from a false reading");
+        assert_eq!(
+            decoder.decode_unchanged(b"\xE9\x80\x80", &[3], true),
+            Some("退")
+        );
     }
 
     #[test]

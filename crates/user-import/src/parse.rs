@@ -271,7 +271,7 @@ impl Parser {
             end @ (b'\r' | b'\n') => {
                 // The cells are read where they are, in the input.
                 let line = &input[..len];
-                push_positions(line, self.delimiter, &mut self.record.ends);
+                push_positions(line, self.delimiter, 0, &mut self.record.ends);
                 self.record.ends.push(len);
                 self.record.line = self.line;
                 self.record.gap = 1;
@@ -436,23 +436,37 @@ impl Parser {
 /// (`""`), a quote inside an unquoted cell, text after a closing quote, or
 /// a quoted cell that goes on past the line end.
 fn split_quoted_line(line: &[u8], delimiter: u8, record: &mut RecordBuffer) -> bool {
+    // Stretch by stretch: the text up to the next quote is copied as it is
+    // (its delimiters end cells), then the quoted cell without its quotes.
     let mut i = 0;
     loop {
-        let rest = &line[i..];
-        let cell_len = if rest.first() == Some(&QUOTE) {
-            let close = run_length(&rest[1..], &[QUOTE]);
-            if close == rest.len() - 1 {
-                return false;
-            }
-            record.bytes.extend_from_slice(&rest[1..1 + close]);
-            close + 2
-        } else {
-            let len = run_length(rest, &[delimiter, QUOTE]);
-            record.bytes.extend_from_slice(&rest[..len]);
-            len
-        };
+        let stretch = &line[i..];
+        let quote = run_length(stretch, &[QUOTE]);
+        push_positions(
+            &stretch[..quote],
+            delimiter,
+            record.bytes.len(),
+            &mut record.ends,
+        );
+        record.bytes.extend_from_slice(&stretch[..quote]);
+        let open = i + quote;
+        if open == line.len() {
+            record.ends.push(record.bytes.len());
+            return true;
+        }
+        // A quote opens a cell: at the line's start or after a delimiter.
+        if open > 0 && line[open - 1] != delimiter {
+            return false;
+        }
+        let inside = &line[open + 1..];
+        let close = run_length(inside, &[QUOTE]);
+        if close == inside.len() {
+            return false;
+        }
+        record.bytes.extend_from_slice(&inside[..close]);
         record.ends.push(record.bytes.len());
-        i += cell_len;
+        // After the closing quote: the line's end or a delimiter.
+        i = open + close + 2;
         match line.get(i) {
             None => return true,
             Some(&b) if b == delimiter => {
@@ -464,11 +478,12 @@ fn split_quoted_line(line: &[u8], delimiter: u8, record: &mut RecordBuffer) -> b
     }
 }
 
-/// Appends the position of every `byte` in `bytes`, eight bytes at a time.
-fn push_positions(bytes: &[u8], byte: u8, out: &mut Vec<usize>) {
+/// Appends the position of every `byte` in `bytes`, plus `base`, eight
+/// bytes at a time.
+fn push_positions(bytes: &[u8], byte: u8, base: usize, out: &mut Vec<usize>) {
     let splat = u64::from(byte) * ONES;
     let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
+    let mut offset = base;
     for chunk in &mut chunks {
         let mut word = [0; 8];
         word.copy_from_slice(chunk);
@@ -712,7 +727,7 @@ mod tests {
                     .collect();
                 let want: Vec<usize> = (0..len).filter(|&i| bytes[i] == b',').collect();
                 let mut got = Vec::new();
-                push_positions(&bytes, b',', &mut got);
+                push_positions(&bytes, b',', 0, &mut got);
                 assert_eq!(got, want, "{bytes:?}");
             }
         }

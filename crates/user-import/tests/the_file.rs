@@ -77,6 +77,27 @@ fn windows_1252_is_read_with_a_warning() {
     assert!(warnings(&report)[0].contains("read as Windows-1252"));
 }
 
+/// A name ending in `é` next to one starting with `’` is, in Windows-1252,
+/// `\xE9,\x92`; joined without the comma (as a record split over two
+/// chunks, or with a doubled quote, is built) the bytes read as valid UTF-8.
+/// Found by the chunking property test: it panicked here.
+#[test]
+fn windows_1252_cells_that_join_into_utf8_are_read_cell_by_cell() {
+    let mut bytes = format!("{HEADER}\r\n").into_bytes();
+    bytes.extend_from_slice(b"Ren\xE9,\x92\x92Neill,rene@example.com,,,\"a \"\"b\"\"\",\r\n");
+    let whole = user_import::check(&bytes);
+    for chunk in [1, 2, 7] {
+        let chunked = check_chunked(&bytes, chunk);
+        assert_eq!(errors(&chunked), errors(&whole), "{chunk}");
+        assert_eq!(chunked.error_file(), whole.error_file(), "{chunk}");
+    }
+    let users: Vec<_> = whole.accepted().collect();
+    assert_eq!(users[0].user.first_name, "René");
+    assert_eq!(users[0].user.last_name, "’’Neill");
+    assert_eq!(users[0].user.job_title.as_deref(), Some("a \"b\""));
+    assert_eq!(whole.encoding(), Encoding::Windows1252);
+}
+
 #[test]
 fn a_damaged_utf8_cell_is_refused_not_guessed() {
     let mut bytes = file(&["Zoë,Lee,zoe@example.com,,,,"]).into_bytes();
