@@ -52,7 +52,7 @@ fn assert_invariants(report: &user_import::Report) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
@@ -125,7 +125,7 @@ fn api_user() -> impl Strategy<Value = user_import::UserInput> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
 
     /// A batch from the API: every user is accepted or rejected exactly once,
     /// no two accepted share an email or an extension, and each accepted user
