@@ -267,16 +267,14 @@ impl Parser {
         on_record: &mut dyn FnMut(RawRecord<'_>) -> Flow,
     ) -> Option<(usize, Flow)> {
         let len = run_length(input, &[b'\r', b'\n', QUOTE, 0]);
-        let (len, end) = match *input.get(len)? {
+        // The cells of a line without quotes are read where they are, in
+        // the input; a quoted line's are copied without their quotes.
+        let (len, end, in_place) = match *input.get(len)? {
             end @ (b'\r' | b'\n') => {
-                // The cells are read where they are, in the input.
                 let line = &input[..len];
                 push_positions(line, self.delimiter, 0, &mut self.record.ends);
                 self.record.ends.push(len);
-                self.record.line = self.line;
-                self.record.gap = 1;
-                self.after_cr = false;
-                return Some((len + 1, self.deliver(end, Some(line), on_record)));
+                (len, end, Some(line))
             }
             QUOTE => {
                 let len = len + run_length(&input[len..], &[b'\r', b'\n', 0]);
@@ -285,14 +283,14 @@ impl Parser {
                     self.record.clear();
                     return None;
                 }
-                (len, end)
+                (len, end, None)
             }
             _ => return None,
         };
         self.record.line = self.line;
         self.record.gap = 1;
         self.after_cr = false;
-        Some((len + 1, self.end_record(end, on_record)))
+        Some((len + 1, self.deliver(end, in_place, on_record)))
     }
 
     /// The record ends with the line end `b` (CR or LF): count the line,

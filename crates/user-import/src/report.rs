@@ -14,7 +14,7 @@ use crate::schema::Field;
 use crate::store::RowStore;
 use crate::user::User;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What the check keeps of each data row besides its cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ impl ExistingUser {
 /// The location's users, as the location-dependent rules need them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Directory {
-    emails: crate::store::EmailSet,
+    emails: HashSet<String>,
     extension_owner: HashMap<u32, ExistingUser>,
 }
 

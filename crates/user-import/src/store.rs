@@ -114,7 +114,7 @@ fn offset(at: usize) -> u32 {
 /// its random accesses were the check's main cache misses.
 #[derive(Debug, Default)]
 pub(crate) struct EmailIndex {
-    by_hash: std::collections::HashMap<u32, u32, BuildIdentity>,
+    by_hash: std::collections::HashMap<u32, u32, BuildKeyHasher>,
     collisions: std::collections::HashMap<Box<str>, u32>,
 }
 
@@ -122,7 +122,7 @@ impl EmailIndex {
     /// An index sized for about `rows` emails.
     pub(crate) fn with_capacity(rows: usize) -> EmailIndex {
         EmailIndex {
-            by_hash: std::collections::HashMap::with_capacity_and_hasher(rows, BuildIdentity),
+            by_hash: std::collections::HashMap::with_capacity_and_hasher(rows, BuildKeyHasher),
             collisions: std::collections::HashMap::new(),
         }
     }
@@ -137,10 +137,7 @@ impl EmailIndex {
         email_of: impl Fn(u32) -> &'s str,
     ) -> Option<u32> {
         use std::collections::hash_map::Entry;
-        match self
-            .by_hash
-            .entry(hash_ignoring_ascii_case(email.as_bytes()) as u32)
-        {
+        match self.by_hash.entry(key(email)) {
             Entry::Vacant(slot) => {
                 slot.insert(index);
                 None
@@ -155,18 +152,20 @@ impl EmailIndex {
             }
         }
     }
-}
 
-impl EmailIndex {
     /// The row that last claimed `email` (any case), if any.
     pub(crate) fn holder<'s>(&self, email: &str, email_of: impl Fn(u32) -> &'s str) -> Option<u32> {
-        let key = hash_ignoring_ascii_case(email.as_bytes()) as u32;
-        match self.by_hash.get(&key) {
+        match self.by_hash.get(&key(email)) {
             Some(&index) if email_of(index).eq_ignore_ascii_case(email) => Some(index),
             Some(_) => self.collisions.get(&*email.to_ascii_lowercase()).copied(),
             None => None,
         }
     }
+}
+
+/// An email's key in the index: 32 bits of its hash, ignoring ASCII case.
+fn key(email: &str) -> u32 {
+    hash_ignoring_ascii_case(email.as_bytes()) as u32
 }
 
 /// A fast 64-bit hash for short keys (FxHash's mixing, 8 bytes at a time)
@@ -204,57 +203,27 @@ fn ascii_lowercase_word(word: u64) -> u64 {
     word | (capitals >> 2)
 }
 
-/// The keys are hashes already.
-/// A set of email addresses (the location's directory) hashed with the
-/// index's fast hash instead of the default SipHash: the report looks up
-/// every accepted row's email in it.
-pub(crate) type EmailSet = std::collections::HashSet<String, BuildEmailHasher>;
-
+/// The index's keys are hashes already; its hasher only spreads their 32
+/// bits over the 64 the table uses.
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct BuildEmailHasher;
+struct BuildKeyHasher;
 
-impl std::hash::BuildHasher for BuildEmailHasher {
-    type Hasher = EmailHasher;
-    fn build_hasher(&self) -> EmailHasher {
-        EmailHasher(0)
+impl std::hash::BuildHasher for BuildKeyHasher {
+    type Hasher = KeyHasher;
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0)
     }
 }
 
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct EmailHasher(u64);
+struct KeyHasher(u64);
 
-impl std::hash::Hasher for EmailHasher {
+impl std::hash::Hasher for KeyHasher {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        self.0 = self.0.rotate_left(5) ^ hash_ignoring_ascii_case(bytes);
-    }
-    fn write_u8(&mut self, byte: u8) {
-        // `str` ends its bytes with 0xFF; nothing to mix for that.
-        self.0 ^= u64::from(byte);
-    }
-}
-
-#[derive(Debug, Default, Clone, Copy)]
-struct BuildIdentity;
-
-impl std::hash::BuildHasher for BuildIdentity {
-    type Hasher = IdentityHasher;
-    fn build_hasher(&self) -> IdentityHasher {
-        IdentityHasher(0)
-    }
-}
-
-#[derive(Debug, Default, Clone, Copy)]
-struct IdentityHasher(u64);
-
-impl std::hash::Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only u64 keys are hashed; fold anything else in anyway.
+        // Only u32 keys are hashed; fold anything else in anyway.
         for &b in bytes {
             self.0 = (self.0 << 8) ^ u64::from(b);
         }
@@ -354,8 +323,7 @@ mod tests {
         let mut seen = std::collections::HashMap::new();
         for i in 0.. {
             let email = format!("user{i}@example.com");
-            let key = hash_ignoring_ascii_case(email.as_bytes()) as u32;
-            if let Some(other) = seen.insert(key, email.clone()) {
+            if let Some(other) = seen.insert(key(&email), email.clone()) {
                 return (other, email);
             }
         }
@@ -400,17 +368,5 @@ mod tests {
         assert_ne!(hash(b"12345678a"), hash(b"12345678b"));
         assert_eq!(hash(b"Ann.Lee@Example.COM"), hash(b"ann.lee@example.com"));
         assert_ne!(hash(b"ann@x.io["), hash(b"ann@x.io{"), "[ is not a capital");
-    }
-
-    #[test]
-    fn the_email_set_finds_exactly_what_it_holds() {
-        let mut set = EmailSet::default();
-        set.insert("ann@example.com".to_string());
-        set.insert("Ann@example.com".to_string());
-        assert_eq!(set.len(), 2, "same hash, still two addresses");
-        assert!(set.contains("ann@example.com"));
-        assert!(set.contains("Ann@example.com"));
-        assert!(!set.contains("ANN@example.com"));
-        assert!(!set.contains("ann@example.co"));
     }
 }
