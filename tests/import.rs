@@ -487,11 +487,7 @@ async fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
 #[wasm_bindgen_test]
 async fn a_new_file_overtakes_a_check_in_progress() {
     let dialog = mount_dialog(Vec::new());
-    let mut big = String::from("First Name,Last Name,Email\n");
-    for i in 0..200_000 {
-        big.push_str(&format!("Ann,Lee,ann{i}@example.com\n"));
-    }
-    choose(&dialog.el(), &csv_file("big.csv", &big));
+    choose(&dialog.el(), &csv_file("big.csv", &numbered_users(200_000)));
     until("the check to start", || {
         find(&dialog.root, "[data-testid=checking]").is_some()
     })
@@ -531,11 +527,7 @@ async fn stop_checking_drops_the_check_and_waits_for_another_file() {
 #[wasm_bindgen_test]
 async fn cancel_while_the_users_are_handed_over_imports_nothing() {
     let dialog = mount_dialog(Vec::new());
-    let mut csv = String::from("First Name,Last Name,Email\n");
-    for i in 0..5_000 {
-        csv.push_str(&format!("Ann,Lee,ann{i}@example.com\n"));
-    }
-    dialog.check("team.csv", &csv).await;
+    dialog.check("team.csv", &numbered_users(5_000)).await;
     dialog.import_button().click();
     get(&dialog.root, "[data-testid=cancel]").click();
     sleep(Duration::from_millis(1000)).await;
@@ -704,4 +696,13 @@ async fn a_rejected_cell_is_corrected_in_place_and_its_row_joins_the_accepted() 
             "dee@example.com"
         ]
     );
+}
+
+/// A file of `rows` valid users, each with its own email.
+fn numbered_users(rows: usize) -> String {
+    let mut csv = String::from("First Name,Last Name,Email\n");
+    for i in 0..rows {
+        csv.push_str(&format!("Ann,Lee,ann{i}@example.com\n"));
+    }
+    csv
 }
