@@ -541,9 +541,12 @@ impl Rows {
     fn record(&mut self, record: RawRecord<'_>) -> Flow {
         self.records = self.records.saturating_add(1);
         let edits = self.edits_of_this_row();
-        let unchanged =
-            self.decoder
-                .decode_unchanged(record.bytes(), record.ends(), record.gap() == 0);
+        let unchanged = self.decoder.decode_unchanged(
+            record.bytes(),
+            record.ends(),
+            record.gap() == 0,
+            record.high_bytes(),
+        );
         // Most records: valid UTF-8 and not corrected, checked where the
         // parser left them, without a copy.
         if let (Some(text), true) = (unchanged, edits.is_empty()) {

@@ -11,6 +11,8 @@
 //! reads the same either way). UTF-16 is transcoded to UTF-8 chunk by chunk
 //! before parsing.
 
+use crate::parse::HighBytes;
+
 /// How the file's text was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -164,21 +166,49 @@ impl CellDecoder {
     /// a cell ends inside a character, and the record is decoded cell by
     /// cell. Cells with a delimiter between them cannot: the delimiter is
     /// ASCII, so it stands between two characters.
+    ///
+    /// `high` is what the parser saw of the bytes above 0x7F: only the span
+    /// that holds them is validated, since ASCII is valid UTF-8 and a span
+    /// between ASCII bytes starts and ends on character boundaries.
     pub(crate) fn decode_unchanged<'a>(
         &mut self,
         bytes: &'a [u8],
         ends: &[usize],
         joined: bool,
+        high: HighBytes,
     ) -> Option<&'a str> {
         if self.decided == Some(Encoding::Windows1252) {
             return None;
         }
-        let text = std::str::from_utf8(bytes).ok()?;
+        let text = match high {
+            HighBytes::Unknown => std::str::from_utf8(bytes).ok()?,
+            HighBytes::None => {
+                debug_assert!(bytes.is_ascii());
+                // SAFETY: the parser saw no byte above 0x7F: all ASCII.
+                unsafe { std::str::from_utf8_unchecked(bytes) }
+            }
+            HighBytes::Within { start, end } => {
+                std::str::from_utf8(bytes.get(start..end)?).ok()?;
+                debug_assert!(bytes[..start].is_ascii() && bytes[end..].is_ascii());
+                // SAFETY: the bytes outside `start..end` are ASCII (the
+                // parser saw every high byte inside), so they are valid
+                // UTF-8 and the span starts and ends between characters;
+                // the span itself was just validated.
+                unsafe { std::str::from_utf8_unchecked(bytes) }
+            }
+        };
         if joined && !ends.iter().all(|&end| text.is_char_boundary(end)) {
             return None;
         }
-        if self.decided.is_none() && !bytes.is_ascii() {
-            self.decided = Some(Encoding::Utf8);
+        if self.decided.is_none() {
+            let ascii = match high {
+                HighBytes::None => true,
+                HighBytes::Within { .. } => false,
+                HighBytes::Unknown => bytes.is_ascii(),
+            };
+            if !ascii {
+                self.decided = Some(Encoding::Utf8);
+            }
         }
         Some(text)
     }
@@ -371,23 +401,54 @@ mod tests {
         // Valid UTF-8 by accident: still Windows-1252 in this file.
         assert!(!decoder.decode_into(b"\xC3\xA9", &mut out));
         assert_eq!(out, "é\u{c3}©");
-        assert_eq!(decoder.decode_unchanged(b"abc", &[3], false), None);
+        assert_eq!(
+            decoder.decode_unchanged(b"abc", &[3], false, HighBytes::Unknown),
+            None
+        );
     }
 
     #[test]
     fn whole_records_are_read_in_place_when_they_are_utf8() {
         let mut decoder = CellDecoder::new(None);
         assert_eq!(
-            decoder.decode_unchanged(b"Ann,Lee", &[3, 7], false),
+            decoder.decode_unchanged(b"Ann,Lee", &[3, 7], false, HighBytes::Unknown),
             Some("Ann,Lee")
         );
         assert_eq!(decoder.encoding(), None);
         assert_eq!(
-            decoder.decode_unchanged("Zoë".as_bytes(), &[4], true),
+            decoder.decode_unchanged("Zoë".as_bytes(), &[4], true, HighBytes::Unknown),
             Some("Zoë")
         );
         assert_eq!(decoder.encoding(), Some(Encoding::Utf8));
-        assert_eq!(decoder.decode_unchanged(b"Zo\xEB", &[3], false), None);
+        assert_eq!(
+            decoder.decode_unchanged(b"Zo\xEB", &[3], false, HighBytes::Unknown),
+            None
+        );
+    }
+
+    #[test]
+    fn only_the_span_of_high_bytes_is_validated() {
+        let mut decoder = CellDecoder::new(None);
+        let ascii = HighBytes::None;
+        assert_eq!(
+            decoder.decode_unchanged(b"Ann,Lee", &[3, 7], false, ascii),
+            Some("Ann,Lee")
+        );
+        assert_eq!(decoder.encoding(), None, "ASCII decides nothing");
+        let zoe = "Zoë,Lee".as_bytes();
+        let span = HighBytes::Within { start: 2, end: 4 };
+        assert_eq!(
+            decoder.decode_unchanged(zoe, &[4, 8], false, span),
+            Some("Zoë,Lee")
+        );
+        assert_eq!(decoder.encoding(), Some(Encoding::Utf8));
+        // A span of broken UTF-8 is refused; the record is then decoded
+        // cell by cell.
+        let broken = HighBytes::Within { start: 2, end: 3 };
+        assert_eq!(
+            decoder.decode_unchanged(b"Zo\xEB,Lee", &[3, 7], false, broken),
+            None
+        );
     }
 
     #[test]
@@ -395,12 +456,12 @@ mod tests {
         let mut decoder = CellDecoder::new(None);
         // `\xE9` and `\x80\x80`, joined without a delimiter: `退`.
         assert_eq!(
-            decoder.decode_unchanged(b"\xE9\x80\x80", &[1, 3], true),
+            decoder.decode_unchanged(b"\xE9\x80\x80", &[1, 3], true, HighBytes::Unknown),
             None
         );
         assert_eq!(decoder.encoding(), None, "no decision from a false reading");
         assert_eq!(
-            decoder.decode_unchanged(b"\xE9\x80\x80", &[3], true),
+            decoder.decode_unchanged(b"\xE9\x80\x80", &[3], true, HighBytes::Unknown),
             Some("退")
         );
     }

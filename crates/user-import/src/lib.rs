@@ -71,6 +71,7 @@ mod parse;
 mod report;
 pub mod rules;
 pub mod sample;
+mod scan;
 mod schema;
 mod store;
 mod user;

@@ -12,6 +12,8 @@
 //! and refuses NUL bytes, which no CSV text contains. Cells are delivered as
 //! raw bytes; decoding them is the caller's concern.
 
+use crate::scan::{classify_at, Masks, BLOCK};
+
 /// The completed cells of one record, as the parser hands them over:
 /// borrowed from the input when a whole line was at hand, else from the
 /// record the parser built; valid until the next record.
@@ -27,6 +29,22 @@ pub(crate) struct RawRecord<'a> {
     /// Messages name the line of an opening quote instead; the tests read it.
     #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) line: u64,
+    /// What the parser saw of bytes above 0x7F in `bytes`.
+    high_bytes: HighBytes,
+}
+
+/// Where a record's bytes above 0x7F are, as far as the parser knows: its
+/// fast path sees every byte's class anyway, so the decoder can skip what
+/// is known to be ASCII.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum HighBytes {
+    /// Not looked at (a record built byte by byte).
+    #[default]
+    Unknown,
+    /// Every byte is ASCII.
+    None,
+    /// Every byte outside `start..end` is ASCII.
+    Within { start: usize, end: usize },
 }
 
 impl<'a> RawRecord<'a> {
@@ -59,6 +77,11 @@ impl<'a> RawRecord<'a> {
         self.ends
     }
 
+    /// See [`HighBytes`].
+    pub(crate) fn high_bytes(&self) -> HighBytes {
+        self.high_bytes
+    }
+
     pub(crate) fn cells(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
         (0..self.len()).map(|i| self.cell(i))
     }
@@ -72,6 +95,7 @@ struct RecordBuffer {
     /// As in [`RawRecord`].
     gap: usize,
     line: u64,
+    high_bytes: HighBytes,
 }
 
 impl RecordBuffer {
@@ -83,6 +107,7 @@ impl RecordBuffer {
             ends: &self.ends,
             gap: self.gap,
             line: self.line,
+            high_bytes: self.high_bytes,
         }
     }
 
@@ -90,6 +115,7 @@ impl RecordBuffer {
         self.bytes.clear();
         self.ends.clear();
         self.gap = 0;
+        self.high_bytes = HighBytes::Unknown;
     }
 }
 
@@ -137,18 +163,12 @@ pub(crate) struct Parser {
     /// The previous byte was CR (so an LF now does not start a new line).
     after_cr: bool,
     quote_line: u64,
-    /// Bytes that end an unquoted run: the delimiter, CR, LF, NUL.
-    stops_unquoted: [u8; 4],
-    /// Bytes that end a quoted run: the quote, CR, LF, NUL.
-    stops_quoted: [u8; 4],
     stopped: Option<ParseEnd>,
     delimiter: u8,
 }
 
 impl Parser {
     pub(crate) fn new(delimiter: u8) -> Parser {
-        let stops_unquoted = [delimiter, b'\r', b'\n', 0];
-        let stops_quoted = [QUOTE, b'\r', b'\n', 0];
         Parser {
             state: State::StartCell,
             record: RecordBuffer {
@@ -158,8 +178,6 @@ impl Parser {
             line: 1,
             after_cr: false,
             quote_line: 0,
-            stops_unquoted,
-            stops_quoted,
             stopped: None,
             delimiter,
         }
@@ -201,7 +219,7 @@ impl Parser {
             }
             match self.state {
                 State::Unquoted => {
-                    i += self.take_run(&input[i..], self.stops_unquoted);
+                    i += self.take_run(&input[i..], false);
                     if i == input.len() {
                         break;
                     }
@@ -212,7 +230,7 @@ impl Parser {
                     }
                 }
                 State::Quoted => {
-                    i += self.take_run(&input[i..], self.stops_quoted);
+                    i += self.take_run(&input[i..], true);
                     if i == input.len() {
                         break;
                     }
@@ -246,10 +264,16 @@ impl Parser {
         }
     }
 
-    /// Copies the bytes before the next of `stops` into the record and
-    /// returns how many there were.
-    fn take_run(&mut self, input: &[u8], stops: [u8; 4]) -> usize {
-        let run = run_length(input, &stops);
+    /// Copies the bytes of a cell's text up to the next byte that matters
+    /// into the record, and returns how many there were. That byte is a
+    /// quote, CR, LF or NUL inside quotes; the delimiter, CR, LF or NUL
+    /// outside.
+    fn take_run(&mut self, input: &[u8], quoted: bool) -> usize {
+        let run = if quoted {
+            run_length(input, self.delimiter, |m| m.quote | m.line_end)
+        } else {
+            run_length(input, self.delimiter, |m| m.delimiter | m.line_end)
+        };
         self.record.bytes.extend_from_slice(&input[..run]);
         if run > 0 {
             self.after_cr = false;
@@ -266,31 +290,17 @@ impl Parser {
         input: &[u8],
         on_record: &mut dyn FnMut(RawRecord<'_>) -> Flow,
     ) -> Option<(usize, Flow)> {
-        let len = run_length(input, &[b'\r', b'\n', QUOTE, 0]);
-        // The cells of a line without quotes are read where they are, in
-        // the input; a quoted line's are copied without their quotes.
-        let (len, end, in_place) = match *input.get(len)? {
-            end @ (b'\r' | b'\n') => {
-                let line = &input[..len];
-                push_positions(line, self.delimiter, 0, &mut self.record.ends);
-                self.record.ends.push(len);
-                (len, end, Some(line))
-            }
-            QUOTE => {
-                let len = len + run_length(&input[len..], &[b'\r', b'\n', 0]);
-                let end = *input.get(len)?;
-                if end == 0 || !split_quoted_line(&input[..len], self.delimiter, &mut self.record) {
-                    self.record.clear();
-                    return None;
-                }
-                (len, end, None)
-            }
-            _ => return None,
+        let Some(split) = split_line(input, self.delimiter, &mut self.record) else {
+            self.record.clear();
+            return None;
         };
         self.record.line = self.line;
         self.record.gap = 1;
         self.after_cr = false;
-        Some((len + 1, self.deliver(end, in_place, on_record)))
+        // The cells of a line without quotes are read where they are, in
+        // the input; a quoted line's were copied without their quotes.
+        let in_place = split.in_place.then(|| &input[..split.len]);
+        Some((split.len + 1, self.deliver(split.end, in_place, on_record)))
     }
 
     /// The record ends with the line end `b` (CR or LF): count the line,
@@ -363,7 +373,7 @@ impl Parser {
                     self.quote_line = self.line;
                     self.state = State::Quoted;
                     Flow::Continue
-                } else if self.stops_unquoted.contains(&b) {
+                } else if self.ends_unquoted_cell(b) {
                     self.end_of_cell(b, on_record)
                 } else {
                     self.after_cr = false;
@@ -377,7 +387,7 @@ impl Parser {
                     self.record.bytes.push(QUOTE);
                     self.state = State::Quoted;
                     Flow::Continue
-                } else if self.stops_unquoted.contains(&b) {
+                } else if self.ends_unquoted_cell(b) {
                     self.end_of_cell(b, on_record)
                 } else {
                     self.after_cr = false;
@@ -388,6 +398,11 @@ impl Parser {
             }
             State::Unquoted | State::Quoted => unreachable!("handled by the run loops"),
         }
+    }
+
+    /// Whether `b` ends an unquoted cell: the delimiter, CR, LF or NUL.
+    fn ends_unquoted_cell(&self, b: u8) -> bool {
+        b == self.delimiter || matches!(b, b'\r' | b'\n' | 0)
     }
 
     /// `b` is the delimiter, CR, LF or NUL, outside quotes.
@@ -427,113 +442,134 @@ impl Parser {
     }
 }
 
-/// Splits a line with quotes into `record` (delimiter-joined, `gap` 1) when
-/// every quote opens a cell or closes it just before a delimiter or the
-/// line end, as spreadsheets write them; the cells lose their quotes.
-/// `false` (and a partly filled record) for anything else: a doubled quote
-/// (`""`), a quote inside an unquoted cell, text after a closing quote, or
-/// a quoted cell that goes on past the line end.
-fn split_quoted_line(line: &[u8], delimiter: u8, record: &mut RecordBuffer) -> bool {
-    // Stretch by stretch: the text up to the next quote is copied as it is
-    // (its delimiters end cells), then the quoted cell without its quotes.
-    let mut i = 0;
-    loop {
-        let stretch = &line[i..];
-        let quote = run_length(stretch, &[QUOTE]);
-        push_positions(
-            &stretch[..quote],
-            delimiter,
-            record.bytes.len(),
-            &mut record.ends,
-        );
-        record.bytes.extend_from_slice(&stretch[..quote]);
-        let open = i + quote;
-        if open == line.len() {
-            record.ends.push(record.bytes.len());
-            return true;
-        }
-        // A quote opens a cell: at the line's start or after a delimiter.
-        if open > 0 && line[open - 1] != delimiter {
-            return false;
-        }
-        let inside = &line[open + 1..];
-        let close = run_length(inside, &[QUOTE]);
-        if close == inside.len() {
-            return false;
-        }
-        record.bytes.extend_from_slice(&inside[..close]);
-        record.ends.push(record.bytes.len());
-        // After the closing quote: the line's end or a delimiter.
-        i = open + close + 2;
-        match line.get(i) {
-            None => return true,
-            Some(&b) if b == delimiter => {
-                record.bytes.push(delimiter);
-                i += 1;
+/// A line split by [`split_line`].
+struct LineSplit {
+    /// Bytes before the line end.
+    len: usize,
+    /// The line end: CR or LF.
+    end: u8,
+    /// The line has no quotes: its cells are in the input, not copied.
+    in_place: bool,
+}
+
+/// Splits the line at the start of `input` into `record` (which is empty),
+/// sixteen bytes at a time: its cell ends into `record.ends`, and for a line
+/// with quotes, its bytes without them into `record.bytes` (delimiters
+/// kept, as `gap` 1 says).
+///
+/// Quotes must be as spreadsheets write them: each opens a cell, or closes
+/// one just before a delimiter or the line end. `None` (and a partly filled
+/// record) for anything else, left to the byte-by-byte path: no line end in
+/// `input`, a NUL, a doubled quote (`""`), a quote inside an unquoted cell,
+/// text after a closing quote, or a quoted cell that goes on past the line
+/// end.
+fn split_line(input: &[u8], delimiter: u8, record: &mut RecordBuffer) -> Option<LineSplit> {
+    // Bytes of the line before `copied` are in `record.bytes` (once a quote
+    // is seen); `quotes` were left out.
+    let mut copied = 0;
+    let mut quotes = 0;
+    let mut cell_start = 0;
+    let mut in_quotes = false;
+    let mut high = HighSpan::default();
+    let mut at = 0;
+    while at < input.len() {
+        let masks = classify_at(input, at, delimiter);
+        let mut events = masks.delimiter | masks.quote | masks.line_end;
+        while events != 0 {
+            let bit = events & events.wrapping_neg();
+            events ^= bit;
+            let i = at + bit.trailing_zeros() as usize;
+            if bit & masks.quote != 0 {
+                let fits = if in_quotes {
+                    // The closing quote: the line's end or a delimiter next.
+                    matches!(input.get(i + 1), Some(&b) if b == delimiter || b == b'\r' || b == b'\n')
+                } else {
+                    i == cell_start
+                };
+                if !fits {
+                    return None;
+                }
+                record.bytes.extend_from_slice(&input[copied..i]);
+                copied = i + 1;
+                quotes += 1;
+                in_quotes = !in_quotes;
+            } else if in_quotes {
+                if bit & masks.line_end != 0 {
+                    return None;
+                }
+            } else if bit & masks.delimiter != 0 {
+                record.ends.push(i - quotes);
+                cell_start = i + 1;
+            } else {
+                let end = input[i];
+                if end == 0 {
+                    return None;
+                }
+                record.ends.push(i - quotes);
+                high.note(masks.non_ascii & (bit - 1), at);
+                let in_place = quotes == 0;
+                if !in_place {
+                    record.bytes.extend_from_slice(&input[copied..i]);
+                }
+                record.high_bytes = high.in_record(quotes, i - quotes);
+                return Some(LineSplit {
+                    len: i,
+                    end,
+                    in_place,
+                });
             }
-            Some(_) => return false,
+        }
+        high.note(masks.non_ascii, at);
+        at += BLOCK;
+    }
+    None
+}
+
+/// Where a line's bytes above 0x7F are: from the first one to the end of
+/// the last one.
+#[derive(Default)]
+struct HighSpan {
+    start: Option<usize>,
+    end: usize,
+}
+
+impl HighSpan {
+    /// Notes the high bytes of the block at `at`.
+    fn note(&mut self, bits: u32, at: usize) {
+        if bits != 0 {
+            self.start
+                .get_or_insert(at + bits.trailing_zeros() as usize);
+            self.end = at + (u32::BITS - bits.leading_zeros()) as usize;
+        }
+    }
+
+    /// The span in the record's bytes: `len` of them, `quotes` fewer than
+    /// the line had. A byte moved back by at most `quotes`, so the span
+    /// widened that much still holds every high byte.
+    fn in_record(&self, quotes: usize, len: usize) -> HighBytes {
+        match self.start {
+            None => HighBytes::None,
+            Some(start) => HighBytes::Within {
+                start: start.saturating_sub(quotes),
+                end: self.end.min(len),
+            },
         }
     }
 }
 
-/// Appends the position of every `byte` in `bytes`, plus `base`, eight
-/// bytes at a time.
-fn push_positions(bytes: &[u8], byte: u8, base: usize, out: &mut Vec<usize>) {
-    let splat = u64::from(byte) * ONES;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = base;
-    for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ splat;
-        // Exact per byte (no borrow between bytes): the high bit is set
-        // where the byte is zero, that is where it equals `byte`.
-        let mut found = !(((x & !HIGHS).wrapping_add(!HIGHS)) | x | !HIGHS);
-        while found != 0 {
-            out.push(offset + (found.trailing_zeros() / 8) as usize);
-            found &= found - 1;
-        }
-        offset += 8;
-    }
-    for (i, &b) in chunks.remainder().iter().enumerate() {
-        if b == byte {
-            out.push(offset + i);
-        }
-    }
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// How many bytes at the start of `bytes` are not stop bytes.
+/// How many bytes at the start of `bytes` come before the first one that
+/// `stops` picks out of its block's masks.
 #[inline]
-fn run_length<const N: usize>(bytes: &[u8], stops: &[u8; N]) -> usize {
-    let splat = stops.map(|b| u64::from(b) * ONES);
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word);
-        // A byte of `word ^ stop` is zero where the byte is `stop`; the
-        // classic zero-byte test marks it (and maybe bytes above it, which
-        // the lowest mark makes harmless).
-        let mut found = 0;
-        for stop in splat {
-            let x = word ^ stop;
-            found |= x.wrapping_sub(ONES) & !x & HIGHS;
-        }
+fn run_length(bytes: &[u8], delimiter: u8, stops: impl Fn(Masks) -> u32) -> usize {
+    let mut at = 0;
+    while at < bytes.len() {
+        let found = stops(classify_at(bytes, at, delimiter));
         if found != 0 {
-            return offset + (found.trailing_zeros() / 8) as usize;
+            return at + found.trailing_zeros() as usize;
         }
-        offset += 8;
+        at += BLOCK;
     }
-    let tail = chunks.remainder();
-    offset
-        + tail
-            .iter()
-            .position(|b| stops.contains(b))
-            .unwrap_or(tail.len())
+    bytes.len()
 }
 
 #[cfg(test)]
@@ -688,46 +724,83 @@ mod tests {
     }
 
     #[test]
-    fn run_length_finds_the_first_stop_anywhere_in_a_word() {
-        let stops = [b',', b'\r', b'\n', 0];
-        for len in 0..20 {
+    fn run_length_finds_the_first_stop_in_any_block() {
+        let stops = |m: Masks| m.delimiter | m.line_end;
+        for len in 0..40 {
             for at in 0..=len {
                 let mut bytes = vec![b'x'; len];
                 if at < len {
                     bytes[at] = b',';
                 }
-                // Bytes just above a stop must not hide it.
-                if at + 1 < len {
-                    bytes[at + 1] = 0x01;
-                }
-                assert_eq!(run_length(&bytes, &stops), at.min(len), "{len} {at}");
+                assert_eq!(run_length(&bytes, b',', stops), at, "{len} {at}");
             }
         }
-        assert_eq!(run_length(b"\x80\xff\x01\x2d\x2b\r", &stops), 5);
+        assert_eq!(run_length(b"\x80\xff\x01\x2d\x2b\r", b',', stops), 5);
         assert_eq!(
-            run_length(b"\x80\x81\x82\x83\x84\x85\x86\x87\x00", &stops),
+            run_length(b"\x80\x81\x82\x83\x84\x85\x86\x87\x00", b',', stops),
             8
         );
+        assert_eq!(run_length(b"a,b\"", b',', |m| m.quote), 3);
     }
 
     #[test]
-    fn positions_are_exact_in_every_byte_of_a_word() {
-        for len in 0..24 {
-            for pattern in [0u32, 0x5555_5555, 0xFFFF_FFFF, 0x0F0F_0F0F, 0x1234_5678] {
-                let bytes: Vec<u8> = (0..len)
-                    .map(|i| {
-                        if pattern >> (i % 32) & 1 == 1 {
-                            b','
-                        } else {
-                            [0x2b, 0x2d, 0xac, 0x01][i % 4]
-                        }
-                    })
-                    .collect();
-                let want: Vec<usize> = (0..len).filter(|&i| bytes[i] == b',').collect();
-                let mut got = Vec::new();
-                push_positions(&bytes, b',', 0, &mut got);
-                assert_eq!(got, want, "{bytes:?}");
-            }
+    fn lines_are_split_where_they_lie_or_copied_without_quotes() {
+        let split = |line: &[u8]| {
+            let mut record = RecordBuffer::default();
+            split_line(line, b',', &mut record).map(|s| {
+                let bytes = if s.in_place {
+                    line[..s.len].to_vec()
+                } else {
+                    record.bytes.clone()
+                };
+                (s.len, s.end, bytes, record.ends.clone(), record.high_bytes)
+            })
+        };
+        assert_eq!(
+            split(b"a,bc,,d\r\n"),
+            Some((
+                7,
+                b'\r',
+                b"a,bc,,d".to_vec(),
+                vec![1, 4, 5, 7],
+                HighBytes::None
+            ))
+        );
+        // A line over several blocks, its high bytes anywhere.
+        let long = b"Se\xC3\xA1n,M\xC3\xBCller,user2.garcia@example.com,100001,+44 20 7946 0002,\xE2\x82\xAC\n";
+        let (len, _, bytes, ends, high) = split(long).expect("a plain line");
+        assert_eq!(
+            (len, bytes.len(), ends),
+            (66, 66, vec![5, 13, 38, 45, 62, 66])
+        );
+        assert_eq!(high, HighBytes::Within { start: 2, end: 66 });
+        assert_eq!(
+            split(b"\"Manager, Sales\",R&D,\"\"\n"),
+            Some((
+                23,
+                b'\n',
+                b"Manager, Sales,R&D,".to_vec(),
+                vec![14, 18, 19],
+                HighBytes::None
+            ))
+        );
+        // Every high byte lies in the span, in the copy's positions.
+        let (_, _, bytes, _, high) = split(b"\"a\",\"b\",\"\xC3\xA9\"\n").expect("quoted");
+        assert_eq!(bytes, b"a,b,\xC3\xA9");
+        let HighBytes::Within { start, end } = high else {
+            panic!("{high:?}")
+        };
+        assert!(start <= 4 && end == 6, "{start} {end}");
+        for odd in [
+            &b"a,b"[..],
+            b"a,\0\n",
+            b"\"a\"\"b\"\n",
+            b"a\"b\n",
+            b"\"a\"b,c\n",
+            b"\"a\nb\"\n",
+            b"\"a\"",
+        ] {
+            assert_eq!(split(odd), None, "{odd:?}");
         }
     }
 
