@@ -247,11 +247,18 @@ impl Checker {
             self.decode(chunk);
             return;
         }
+        // The first bytes decide what the file is; a first chunk that holds
+        // them all (almost always) is read where it is.
+        if self.head.is_empty() && chunk.len() >= SNIFF_LEN {
+            self.sniff_start(chunk);
+            return;
+        }
         let wanted = SNIFF_LEN - self.head.len();
         let (head, rest) = chunk.split_at(wanted.min(chunk.len()));
         self.head.extend_from_slice(head);
         if self.head.len() == SNIFF_LEN {
-            self.sniff_head();
+            let head = std::mem::take(&mut self.head);
+            self.sniff_start(&head);
             self.decode(rest);
         }
     }
@@ -259,7 +266,8 @@ impl Checker {
     /// Ends the input and returns the report.
     pub fn finish(mut self) -> Report {
         if !self.stopped && !self.sniffed {
-            self.sniff_head();
+            let head = std::mem::take(&mut self.head);
+            self.sniff_start(&head);
         }
         if !self.stopped {
             if let Some(decoder) = &mut self.utf16 {
@@ -270,7 +278,7 @@ impl Checker {
         }
         if !self.stopped {
             if let Some(preamble) = self.preamble.take() {
-                self.start_parser(preamble);
+                self.start_parser(&preamble);
             }
         }
         if !self.stopped {
@@ -285,10 +293,11 @@ impl Checker {
         self.rows.finish()
     }
 
-    fn sniff_head(&mut self) {
+    /// Decides from the file's first bytes (up to [`SNIFF_LEN`] of `start`)
+    /// what it is, then decodes all of `start`.
+    fn sniff_start(&mut self, start: &[u8]) {
         self.sniffed = true;
-        let head = std::mem::take(&mut self.head);
-        match sniff(&head) {
+        match sniff(&start[..start.len().min(SNIFF_LEN)]) {
             Sniff::NotText(what) => self.fail(FileError::NotText { what }),
             Sniff::Text { bom_len, encoding } => {
                 match encoding {
@@ -302,7 +311,7 @@ impl Checker {
                     other => other,
                 }));
                 self.rows.encoding = encoding;
-                self.decode(&head[bom_len..]);
+                self.decode(&start[bom_len..]);
             }
         }
     }
@@ -329,10 +338,17 @@ impl Checker {
             return;
         }
         if let Some(preamble) = &mut self.preamble {
+            // A first chunk that holds the whole header line (almost every
+            // file) is parsed where it is, not copied.
+            if preamble.is_empty() && preamble_is_complete(text) {
+                self.preamble = None;
+                self.start_parser(text);
+                return;
+            }
             preamble.extend_from_slice(text);
             if preamble_is_complete(preamble) {
                 let preamble = self.preamble.take().unwrap_or_default();
-                self.start_parser(preamble);
+                self.start_parser(&preamble);
             } else if preamble.len() > HEADER_MAX_BYTES {
                 self.fail(FileError::HeaderTooLong {
                     limit_bytes: HEADER_MAX_BYTES,
@@ -345,10 +361,10 @@ impl Checker {
 
     /// Chooses the delimiter from the header line (or, at the end of a
     /// short input, from whatever there is), then parses the preamble.
-    fn start_parser(&mut self, preamble: Vec<u8>) {
-        let (skip, delimiter) = match sep_line(&preamble) {
+    fn start_parser(&mut self, preamble: &[u8]) {
+        let (skip, delimiter) = match sep_line(preamble) {
             Some((line_len, delimiter)) => (line_len, delimiter),
-            None => (0, choose_delimiter(&preamble)),
+            None => (0, choose_delimiter(preamble)),
         };
         if skip > 0 {
             self.line_offset = 1;
