@@ -75,6 +75,7 @@ mod scan;
 mod schema;
 mod store;
 mod user;
+mod vector;
 
 pub use batch::{check_batch, BatchCheck, BatchRejection, BatchUser};
 pub use checker::{CellEdit, Checker, CheckerBuilder, Limits, Progress};
