@@ -46,8 +46,14 @@ impl RowStore {
             // delimiter is the separator of the cell before it.
             let kept_len = if kept == 0 { 0 } else { ends[kept - 1] };
             self.text.push_str(&text[..kept_len]);
-            self.ends
-                .extend(ends[..kept].iter().map(|&end| offset(base + end)));
+            if u32::try_from(base + kept_len).is_ok() {
+                // Every end fits: converted without a check each.
+                self.ends
+                    .extend(ends[..kept].iter().map(|&end| (base + end) as u32));
+            } else {
+                self.ends
+                    .extend(ends[..kept].iter().map(|&end| offset(base + end)));
+            }
             if kept > 0 {
                 self.text.push(SEPARATOR);
             }
