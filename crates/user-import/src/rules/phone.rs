@@ -92,36 +92,64 @@ pub(crate) fn write_phone(value: &str, out: &mut String) -> Result<(), Problem> 
 
 /// Whether `value` is a valid number, without writing it (the check of a
 /// large file calls this for every cell). It counts the digits of the
-/// common forms in one pass; anything else, and every refusal, goes to
-/// [`write_phone`], which has the messages.
+/// common forms in one pass without a branch per byte (numbers mix their
+/// formats, which a branch per byte would keep guessing wrong); anything
+/// else, and every refusal, goes to [`write_phone`], which has the
+/// messages.
 pub(crate) fn check_phone(value: &str, scratch: &mut String) -> Result<(), Problem> {
-    let mut digits = 0;
-    let mut first = 0;
-    let mut plus = false;
-    for &b in value.as_bytes() {
-        match b {
-            b'0'..=b'9' => {
-                if digits == 0 {
-                    first = b;
-                }
-                digits += 1;
-            }
-            b'+' if !plus && digits == 0 => plus = true,
-            b'-' | b'.' | b'(' | b')' | b' ' => {}
-            _ => return write_phone(value, scratch),
-        }
+    let bytes = value.as_bytes();
+    let (mut classes, mut digits, mut pluses) = (0, 0, 0);
+    for &b in bytes {
+        let class = CLASSES[usize::from(b)];
+        classes |= class;
+        digits += usize::from(class & DIGIT != 0);
+        pluses += usize::from(class & PLUS != 0);
     }
-    let valid = if plus {
-        first != b'0' && (8..=15).contains(&digits)
-    } else {
-        (digits == 10 && first >= b'2') || (digits == 11 && first == b'1')
+    let first_digit = bytes.iter().position(u8::is_ascii_digit);
+    let first = first_digit.map_or(0, |i| bytes[i]);
+    // One + at most, before the first digit.
+    let plus = pluses == 1;
+    let plus_leads = !plus || {
+        let at = bytes.iter().position(|&b| b == b'+').unwrap_or(0);
+        first_digit.is_none_or(|first| at < first)
     };
+    let valid = classes & OTHER == 0
+        && pluses <= 1
+        && plus_leads
+        && if plus {
+            first != b'0' && (8..=15).contains(&digits)
+        } else {
+            (digits == 10 && first >= b'2') || (digits == 11 && first == b'1')
+        };
     if valid {
         Ok(())
     } else {
         write_phone(value, scratch)
     }
 }
+
+/// Byte classes for [`check_phone`].
+const DIGIT: u8 = 1;
+const PLUS: u8 = 2;
+/// Anything but digits, `+` and the separators `-` `.` `(` `)` and space.
+const OTHER: u8 = 4;
+
+static CLASSES: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = b'0';
+    while b <= b'9' {
+        table[b as usize] = DIGIT;
+        b += 1;
+    }
+    table[b'+' as usize] = PLUS;
+    let separators = *b"-.() ";
+    let mut i = 0;
+    while i < separators.len() {
+        table[separators[i] as usize] = 0;
+        i += 1;
+    }
+    table
+};
 
 /// `4.42079E+11`: what Excel writes for a long number in a General column.
 fn looks_like_excel_scientific(value: &str) -> bool {
@@ -223,9 +251,27 @@ mod tests {
         assert!(!looks_like_excel_scientific("E+11"));
     }
 
+    #[test]
+    fn counting_refuses_a_plus_that_is_doubled_or_after_a_digit() {
+        let mut scratch = String::new();
+        for value in [
+            "++14155550132",
+            "+(+44) 20 7946 0958",
+            "4+41234567",
+            "1+4155550132",
+            "+",
+        ] {
+            assert!(check_phone(value, &mut scratch).is_err(), "{value}");
+            assert!(normalize_phone(value).is_err(), "{value}");
+        }
+        assert!(check_phone("(+44) 20 7946 0958", &mut scratch).is_ok());
+    }
+
     proptest::proptest! {
         #[test]
-        fn counting_decides_as_writing_does(value in "[0-9+ ().eE\t\u{a0}-]{0,20}|\\+?[0-9 -]{7,16}") {
+        fn counting_decides_as_writing_does(
+            value in "[0-9+ ().eE\t\u{a0}-]{0,20}|[0-9+ ().-]{0,20}|\\+?[0-9 -]{7,16}"
+        ) {
             let mut scratch = String::new();
             proptest::prop_assert_eq!(check_phone(&value, &mut scratch), normalize_phone(&value).map(drop));
         }
