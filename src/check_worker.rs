@@ -6,7 +6,7 @@
 //! messages.
 //!
 //! Memory: one report at a time. A new check or a release frees the one
-//! before, and the file is read in slices, never whole.
+//! before, and the file is read as the browser streams it, never whole.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

@@ -405,7 +405,7 @@ async fn a_large_file_shows_a_progress_bar() {
         i += 1;
     }
     choose(&dialog.el(), &csv_file("big.csv", &csv));
-    // The bar shows while the file is read and checked slice by slice.
+    // The bar shows while the file is read and checked chunk by chunk.
     let mut seen = Vec::new();
     while find(&dialog.root, "[data-testid=results]").is_none() {
         if let Some(bar) = find(&dialog.root, "[role=progressbar]") {

@@ -476,51 +476,43 @@ mod tests {
         ] {
             assert!(is_common_address(ok.as_bytes()), "{ok}");
         }
-        for other in [
-            &format!("a{longest}")[..],
-            "o'brien@example.com",
-            "zoë@example.com",
-            "",
-            "@a.io",
-            "a@",
-            "a@b",
-            "a..b@c.io",
-            ".a@c.io",
-            "a.@c.io",
-            "a@-b.io",
+        let longer = format!("a{longest}");
+        let others = ["o'brien@example.com", "zoë@example.com", &longer];
+        let broken = [
             "a@b-.io",
             "a@b.-c.io",
             "a@b..io",
             "a@.b.io",
             "a@b.io.",
-            "a@b.c",
-            "a@b.c0",
-            "a@@b.io",
             "a@b@c.io",
             "a b@c.io",
-        ] {
+        ];
+        for other in others.iter().chain(&broken).chain(&INVALID) {
             assert!(!is_common_address(other.as_bytes()), "{other}");
         }
     }
+
+    /// Addresses that neither fast path may accept.
+    const INVALID: [&str; 11] = [
+        "",
+        "@a.io",
+        "a@",
+        "a@b",
+        "a..b@c.io",
+        ".a@c.io",
+        "a.@c.io",
+        "a@-b.io",
+        "a@b.c",
+        "a@b.c0",
+        "a@@b.io",
+    ];
 
     #[test]
     fn the_fast_path_takes_ordinary_addresses() {
         for ok in ["ann@example.com", "o'brien+x@a-b.co.uk", "1@2.ab"] {
             assert!(is_plainly_valid(ok.as_bytes()), "{ok}");
         }
-        for odd in [
-            "",
-            "@a.io",
-            "a@",
-            "a@b",
-            "a..b@c.io",
-            ".a@c.io",
-            "a.@c.io",
-            "a@-b.io",
-            "a@b.c",
-            "a@b.c0",
-            "a@@b.io",
-        ] {
+        for odd in INVALID {
             assert!(!is_plainly_valid(odd.as_bytes()), "{odd}");
         }
     }
