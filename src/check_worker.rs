@@ -25,6 +25,10 @@ use crate::download::{bytes_to_blob, CSV_MEDIA_TYPE};
 /// The most error lines sent in one reply (a window of the table).
 pub const MOST_LINES_PER_REPLY: usize = 1_000;
 
+/// About the most progress replies for one check (one per percent of the
+/// file, and the last).
+pub const PROGRESS_REPLIES_PER_FILE: u64 = 100;
+
 /// Where requests come from and replies go.
 #[derive(Clone)]
 pub enum WorkerEndpoint {
@@ -184,15 +188,22 @@ impl CheckWorker {
     }
 
     async fn check(self: Rc<Self>, id: u32, file: web_sys::Blob, options: CheckOptions) {
-        let result = check_file(&file, options, |progress, _size| {
+        let mut reported = 0;
+        let result = check_file(&file, options, |progress, size| {
             if self.current.get() != id {
                 return false;
             }
-            let reply = Reply::Progress {
-                bytes: progress.bytes,
-                rows: progress.rows,
-            };
-            self.reply(id, &reply, None);
+            // The browser streams a large file in hundreds of chunks; the
+            // bar needs a step per percent at most.
+            let step = size / PROGRESS_REPLIES_PER_FILE;
+            if progress.bytes >= size || progress.bytes >= reported + step {
+                reported = progress.bytes;
+                let reply = Reply::Progress {
+                    bytes: progress.bytes,
+                    rows: progress.rows,
+                };
+                self.reply(id, &reply, None);
+            }
             true
         })
         .await;

@@ -12,6 +12,7 @@ use user_import::{CellEdit, ExistingUser};
 use voice_portal::check_client::CheckClient;
 use voice_portal::check_file::{CheckError, CheckOptions};
 use voice_portal::check_protocol::{error_lines, FIRST_ERROR_LINES, USERS_PER_MESSAGE};
+use voice_portal::check_worker::PROGRESS_REPLIES_PER_FILE;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
@@ -44,6 +45,31 @@ fn small_chunks() -> CheckOptions {
         chunk_bytes: 4096,
         ..CheckOptions::default()
     }
+}
+
+#[wasm_bindgen_test]
+async fn progress_comes_a_percent_at_a_time_however_small_the_chunks() {
+    let client = CheckClient::on_page();
+    let csv = users_csv(4_000, 0);
+    let progress = Rc::new(RefCell::new(Vec::new()));
+    let seen = progress.clone();
+    // About 30 bytes a row in chunks of 64 bytes: some 1,900 chunks.
+    let options = CheckOptions {
+        chunk_bytes: 64,
+        ..CheckOptions::default()
+    };
+    let (_, summary) = client.check(&blob_of(&csv), options, move |bytes, _rows| {
+        seen.borrow_mut().push(bytes)
+    });
+    assert_eq!(summary.await.unwrap().counts.accepted, 4_000);
+    let progress = progress.borrow().clone();
+    let most = PROGRESS_REPLIES_PER_FILE as usize + 1;
+    assert!(
+        (50..=most).contains(&progress.len()),
+        "{} progress replies",
+        progress.len()
+    );
+    assert_eq!(progress.last().copied(), Some(csv.len() as u64));
 }
 
 #[wasm_bindgen_test]
