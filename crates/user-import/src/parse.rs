@@ -304,13 +304,8 @@ impl Parser {
     }
 
     /// The record ends with the line end `b` (CR or LF): count the line,
-    /// deliver the record, and start the next.
-    fn end_record(&mut self, b: u8, on_record: &mut dyn FnMut(RawRecord<'_>) -> Flow) -> Flow {
-        self.deliver(b, None, on_record)
-    }
-
-    /// [`end_record`](Parser::end_record) for a record whose cells are in
-    /// `line` (of the input) if given, else in the record built.
+    /// deliver the record (its cells in `line` of the input if given, else
+    /// in the record built), and start the next.
     fn deliver(
         &mut self,
         b: u8,
@@ -417,7 +412,7 @@ impl Parser {
             self.state = State::StartCell;
             return Flow::Continue;
         }
-        self.end_record(b, on_record)
+        self.deliver(b, None, on_record)
     }
 
     fn end_cell(&mut self) {

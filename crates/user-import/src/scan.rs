@@ -7,7 +7,7 @@
 //! masks, so a byte is looked at once, by one vector comparison per kind
 //! ([`crate::vector`]).
 
-use crate::vector::{Bytes16, LANES};
+use crate::vector::{load_partial, Bytes16, LANES};
 
 /// Bit masks of one 16-byte block: bit `i` describes byte `i`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -39,21 +39,21 @@ pub(crate) const BLOCK: usize = LANES;
 /// The masks of `bytes[at..at + 16]`; past the end of `bytes`, no bits.
 #[inline]
 pub(crate) fn classify_at(bytes: &[u8], at: usize, delimiter: u8) -> Masks {
-    match bytes.get(at..).and_then(<[u8]>::first_chunk) {
+    let rest = bytes.get(at..).unwrap_or_default();
+    match rest.first_chunk() {
         Some(block) => classify(block, delimiter),
-        None => {
-            let rest = bytes.get(at..).unwrap_or_default();
-            let mut block = [b' '; BLOCK];
-            block[..rest.len()].copy_from_slice(rest);
-            classify(&block, delimiter).first(rest.len() as u32)
-        }
+        None => masks_of(load_partial(rest), delimiter).first(rest.len() as u32),
     }
 }
 
 /// The masks of one block.
 #[inline]
 pub(crate) fn classify(block: &[u8; BLOCK], delimiter: u8) -> Masks {
-    let v = Bytes16::load(block);
+    masks_of(Bytes16::load(block), delimiter)
+}
+
+#[inline]
+fn masks_of(v: Bytes16, delimiter: u8) -> Masks {
     Masks {
         delimiter: v.eq(delimiter).bits(),
         quote: v.eq(b'"').bits(),

@@ -24,6 +24,16 @@ pub(crate) use portable::Bytes16;
 
 pub(crate) const LANES: usize = 16;
 
+/// The first 16 bytes of `bytes`, or all of fewer, with NUL in the lanes
+/// past them: callers mask those lanes' bits off.
+#[inline]
+pub(crate) fn load_partial(bytes: &[u8]) -> Bytes16 {
+    let len = bytes.len().min(LANES);
+    let mut block = [0; LANES];
+    block[..len].copy_from_slice(&bytes[..len]);
+    Bytes16::load(&block)
+}
+
 /// The operations in their plain form: the definition of each, and the
 /// implementation where no vector unit is used.
 #[cfg_attr(
@@ -216,6 +226,14 @@ mod tests {
                 plain.eq(b).or(plain.eq(b'\r')).bits()
             );
         }
+    }
+
+    #[test]
+    fn a_partial_load_has_nul_past_its_bytes() {
+        let v = load_partial(b"a,b");
+        assert_eq!(v.eq(b',').bits(), 0b10);
+        assert_eq!(v.eq(0).bits(), 0xFFF8);
+        assert_eq!(load_partial(&[b'x'; 20]).eq(b'x').bits(), 0xFFFF);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! portal do not all accept them. The message says which character it was.
 
 use crate::error::{quoted, ErrorCode, Problem};
-use crate::vector::{Bytes16, LANES};
+use crate::vector::{load_partial, Bytes16, LANES};
 use std::borrow::Cow;
 
 const MAX_CHARS: usize = 254;
@@ -149,9 +149,7 @@ fn is_common_address(bytes: &[u8]) -> bool {
     }
     let (mut alpha, mut digit, mut dot, mut hyphen, mut at, mut local_extra) = (0, 0, 0, 0, 0, 0);
     for (i, chunk) in bytes.chunks(LANES).enumerate() {
-        let mut block = [0; LANES];
-        block[..chunk.len()].copy_from_slice(chunk);
-        let v = Bytes16::load(&block);
+        let v = load_partial(chunk);
         let shift = i * LANES;
         let bits = |lanes: Bytes16| u64::from(lanes.bits()) << shift;
         alpha |= bits(v.with(0x20).between(b'a', b'z'));
