@@ -107,37 +107,33 @@ pub async fn check_file(
     let mut started_at = None;
     let mut last_yield = perf::now();
     // A file over the size limit is refused before a byte is read.
-    let mut chunks = match checker.is_stopped() {
-        true => None,
-        false => Some(ChunkReader::new(file)?),
-    };
-    while let Some(reader) = &mut chunks {
-        let Some(chunk) = reader.next().await? else {
-            break;
-        };
-        let len = chunk.length();
-        let mut at = 0;
-        while at < len && !checker.is_stopped() {
-            let end = len.min(at.saturating_add(most_at_a_time as u32));
-            buffer.resize((end - at) as usize, 0);
-            chunk.subarray(at, end).copy_to(&mut buffer);
-            at = end;
-            if started_at.is_none() {
-                started_at = Some(perf::now());
+    if !checker.is_stopped() {
+        let mut reader = ChunkReader::new(file)?;
+        while let Some(chunk) = reader.next().await? {
+            let len = chunk.length();
+            let mut at = 0;
+            while at < len && !checker.is_stopped() {
+                let end = len.min(at.saturating_add(most_at_a_time as u32));
+                buffer.resize((end - at) as usize, 0);
+                chunk.subarray(at, end).copy_to(&mut buffer);
+                at = end;
+                if started_at.is_none() {
+                    started_at = Some(perf::now());
+                }
+                checker.feed(&buffer);
+                if perf::now() - last_yield >= YIELD_EVERY_MS {
+                    yield_to_event_loop().await;
+                    last_yield = perf::now();
+                }
+                if !keep_going(checker.progress(), size) {
+                    reader.stop();
+                    return Err(CheckError::Cancelled);
+                }
             }
-            checker.feed(&buffer);
-            if perf::now() - last_yield >= YIELD_EVERY_MS {
-                yield_to_event_loop().await;
-                last_yield = perf::now();
-            }
-            if !keep_going(checker.progress(), size) {
+            if checker.is_stopped() {
                 reader.stop();
-                return Err(CheckError::Cancelled);
+                break;
             }
-        }
-        if checker.is_stopped() {
-            reader.stop();
-            chunks = None;
         }
     }
     let started_at = started_at.unwrap_or_else(perf::now);
