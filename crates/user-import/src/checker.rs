@@ -15,13 +15,14 @@
 //! ```
 
 use crate::decode::{sniff, CellDecoder, Encoding, Sniff, Utf16Decoder, SNIFF_LEN};
+use crate::email_index::{EmailClaims, EmailIndex};
 use crate::error::{quoted, ErrorCode, FileError, RowError, Warning};
 use crate::header::{header_score, map_header, Columns};
 use crate::parse::{Flow, ParseEnd, Parser, RawRecord};
 use crate::report::{Directory, ExistingUser, Report, RowMeta};
 use crate::rules::{self, extension_number, prepare_cell};
 use crate::schema::{group_thousands, Field, CELL_MAX_CHARS};
-use crate::store::{EmailIndex, RowStore};
+use crate::store::RowStore;
 
 /// The limits past which a file is refused as a whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -516,7 +517,7 @@ pub(crate) struct Rows {
     pub(crate) errors: Vec<RowError>,
     pub(crate) warnings: Vec<Warning>,
     pub(crate) file_errors: Vec<FileError>,
-    emails: EmailIndex,
+    emails: EmailClaims,
     directory: Option<Directory>,
     max_rows: u32,
     /// The current record's decoded cells, reused.
@@ -544,7 +545,7 @@ impl Rows {
             errors: Vec::new(),
             warnings: Vec::new(),
             file_errors: Vec::new(),
-            emails: EmailIndex::default(),
+            emails: EmailClaims::default(),
             directory,
             max_rows,
             current: DecodedRecord::default(),
@@ -646,7 +647,7 @@ impl Rows {
                 // About 80 bytes a row in real exports.
                 let rows = (self.expected_bytes / 80) as usize;
                 self.metas.reserve(rows);
-                self.emails = EmailIndex::with_capacity(rows);
+                self.emails = EmailClaims::with_capacity(rows);
                 self.columns = Some(columns);
                 Flow::Continue
             }
@@ -703,12 +704,8 @@ impl Rows {
         meta.own_errors = self.errors.len() > errors_before;
         self.store.push_joined(record.text, record.ends, record.gap);
         self.metas.push(meta);
-        if let (Some(email), Some(column)) = (valid_email, columns.column_of(Field::Email)) {
-            let store = &self.store;
-            let email_of = |i: u32| prepare_cell(store.cell(i as usize, column));
-            if let Some(earlier) = self.emails.claim(email, index, email_of) {
-                self.metas[earlier as usize].superseded_by = Some(index);
-            }
+        if let Some(email) = valid_email {
+            self.emails.claim(email, index);
         }
     }
 
@@ -723,7 +720,23 @@ impl Rows {
         Report::build(self.into_parts())
     }
 
-    fn into_parts(self) -> crate::report::Parts {
+    fn into_parts(mut self) -> crate::report::Parts {
+        // The last row wins: settled now that every row is known.
+        let claims = std::mem::take(&mut self.emails);
+        let emails = match self
+            .columns
+            .as_ref()
+            .and_then(|c| c.column_of(Field::Email))
+        {
+            Some(column) => {
+                let (store, metas) = (&self.store, &mut self.metas);
+                claims.settle(
+                    |row| prepare_cell(store.cell(row as usize, column)),
+                    |earlier, later| metas[earlier as usize].superseded_by = Some(later),
+                )
+            }
+            None => EmailIndex::default(),
+        };
         crate::report::Parts {
             encoding: match self.encoding {
                 Some(utf16 @ (Encoding::Utf16Le | Encoding::Utf16Be)) => utf16,
@@ -738,7 +751,7 @@ impl Rows {
             warnings: self.warnings,
             file_errors: self.file_errors,
             directory: self.directory,
-            emails: self.emails,
+            emails,
         }
     }
 }

@@ -63,6 +63,7 @@
 mod batch;
 mod checker;
 mod decode;
+mod email_index;
 mod error;
 pub mod error_file;
 mod header;

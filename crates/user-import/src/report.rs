@@ -3,8 +3,8 @@
 //!
 //! The rules that look across rows run here, once every row is known:
 //! an extension claimed by two users of the file, and one that belongs to
-//! an existing user of the location. (Duplicate emails were settled while
-//! the rows streamed in: the last row wins.)
+//! an existing user of the location. (Duplicate emails were settled just
+//! before, by [`crate::email_index`]: the last row wins.)
 
 use crate::decode::Encoding;
 use crate::error::{ErrorCode, FileError, RowError, Warning};
@@ -155,7 +155,7 @@ pub(crate) struct Parts {
     pub(crate) file_errors: Vec<FileError>,
     pub(crate) directory: Option<Directory>,
     /// The row that last held each email.
-    pub(crate) emails: crate::store::EmailIndex,
+    pub(crate) emails: crate::email_index::EmailIndex,
 }
 
 /// The result of checking a file.
