@@ -701,7 +701,7 @@ impl Rows {
                 }),
             }
         }
-        meta.own_errors = self.errors.len() > errors_before;
+        meta.has_errors = self.errors.len() > errors_before;
         self.store.push_joined(record.text, record.ends, record.gap);
         self.metas.push(meta);
         if let Some(email) = valid_email {

@@ -16,10 +16,12 @@
 //! superseded:         row 0 by row 2, row 2 by row 4
 //! ```
 
+use crate::keyed_rows::{key_of, keyed_row, row_of, sort_keyed_rows};
+
 /// The valid emails of the rows read so far, as they were read.
 #[derive(Debug, Default)]
 pub(crate) struct EmailClaims {
-    /// `key << 32 | row`, in row order.
+    /// Keyed rows (see [`crate::keyed_rows`]), in row order.
     claims: Vec<u64>,
 }
 
@@ -34,9 +36,8 @@ impl EmailClaims {
     /// Notes that `row` (counted from 0, each row after the last one
     /// noted) holds `email`, in any case.
     pub(crate) fn claim(&mut self, email: &str, row: u32) {
-        debug_assert!(self.claims.last().is_none_or(|&c| (c as u32) < row));
-        self.claims
-            .push(u64::from(key(email)) << 32 | u64::from(row));
+        debug_assert!(self.claims.last().is_none_or(|&c| row_of(c) < row));
+        self.claims.push(keyed_row(key(email), row));
     }
 
     /// Settles every email: calls `superseded(earlier, later)` for each row
@@ -48,18 +49,18 @@ impl EmailClaims {
         email_of: impl Fn(u32) -> &'s str,
         mut superseded: impl FnMut(u32, u32),
     ) -> EmailIndex {
-        let sorted = sort_by_key(self.claims);
-        for group in sorted.chunk_by(|a, b| a >> 32 == b >> 32) {
+        let sorted = sort_keyed_rows(self.claims);
+        for group in sorted.chunk_by(|&a, &b| key_of(a) == key_of(b)) {
             if group.len() < 2 {
                 continue;
             }
-            let first = email_of(group[0] as u32);
+            let first = email_of(row_of(group[0]));
             if group
                 .iter()
-                .all(|&c| email_of(c as u32).eq_ignore_ascii_case(first))
+                .all(|&c| email_of(row_of(c)).eq_ignore_ascii_case(first))
             {
                 for pair in group.windows(2) {
-                    superseded(pair[0] as u32, pair[1] as u32);
+                    superseded(row_of(pair[0]), row_of(pair[1]));
                 }
                 continue;
             }
@@ -67,7 +68,7 @@ impl EmailClaims {
             // told apart by the emails themselves.
             let mut by_email: Vec<(String, u32)> = group
                 .iter()
-                .map(|&c| (email_of(c as u32).to_ascii_lowercase(), c as u32))
+                .map(|&c| (email_of(row_of(c)).to_ascii_lowercase(), row_of(c)))
                 .collect();
             by_email.sort_unstable();
             for pair in by_email.windows(2) {
@@ -80,7 +81,8 @@ impl EmailClaims {
     }
 }
 
-/// Every claimed email's rows, by key then row: see [`EmailClaims::settle`].
+/// Every claimed email's rows, as keyed rows sorted by key then row: see
+/// [`EmailClaims::settle`].
 #[derive(Debug, Default)]
 pub(crate) struct EmailIndex {
     sorted: Vec<u64>,
@@ -90,47 +92,15 @@ impl EmailIndex {
     /// The last row that holds `email` (any case), if any. `email_of` gives
     /// the email of a row that claimed one.
     pub(crate) fn holder<'s>(&self, email: &str, email_of: impl Fn(u32) -> &'s str) -> Option<u32> {
-        let key = u64::from(key(email));
-        let start = self.sorted.partition_point(|&c| c >> 32 < key);
-        let end = start + self.sorted[start..].partition_point(|&c| c >> 32 == key);
+        let key = key(email);
+        let start = self.sorted.partition_point(|&c| key_of(c) < key);
+        let end = start + self.sorted[start..].partition_point(|&c| key_of(c) == key);
         self.sorted[start..end]
             .iter()
             .rev()
-            .map(|&c| c as u32)
+            .map(|&c| row_of(c))
             .find(|&row| email_of(row).eq_ignore_ascii_case(email))
     }
-}
-
-/// The claims in ascending order: by key, then by row.
-///
-/// Claims arrive in row order, so a stable sort of the keys alone gives the
-/// same order: an LSD radix sort of the 32 key bits, a byte a pass, reads
-/// and writes memory in order (a comparison sort of a large list is about
-/// three times slower).
-fn sort_by_key(mut claims: Vec<u64>) -> Vec<u64> {
-    if claims.len() < 1024 {
-        claims.sort_unstable();
-        return claims;
-    }
-    let mut scratch = vec![0; claims.len()];
-    for shift in [32, 40, 48, 56] {
-        let bucket = |c: u64| (c >> shift) as usize & 0xFF;
-        let mut starts = [0; 256];
-        for &c in &claims {
-            starts[bucket(c)] += 1;
-        }
-        let mut sum = 0;
-        for start in &mut starts {
-            (*start, sum) = (sum, sum + *start);
-        }
-        for &c in &claims {
-            let b = bucket(c);
-            scratch[starts[b]] = c;
-            starts[b] += 1;
-        }
-        std::mem::swap(&mut claims, &mut scratch);
-    }
-    claims
 }
 
 /// An email's key: 32 bits of its hash, ignoring ASCII case.
@@ -222,23 +192,6 @@ mod tests {
         }
         let of = |row: u32| emails[row as usize];
         assert_eq!(index.holder("USER7@x.io", of), Some(2007));
-    }
-
-    #[test]
-    fn the_radix_sort_orders_like_a_comparison_sort() {
-        // Keys from a simple generator, rows ascending (as claims come).
-        let mut state = 12345_u64;
-        let claims: Vec<u64> = (0..5000_u64)
-            .map(|row| {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
-                // Few distinct keys, so that many rows share one, spread
-                // over all four bytes of the key.
-                (((state >> 33) % 700 * 0x9E37_79B9) & 0xFFFF_FFFF) << 32 | row
-            })
-            .collect();
-        let mut want = claims.clone();
-        want.sort_unstable();
-        assert_eq!(sort_by_key(claims), want);
     }
 
     proptest::proptest! {

@@ -67,6 +67,7 @@ mod email_index;
 mod error;
 pub mod error_file;
 mod header;
+mod keyed_rows;
 mod licenses;
 mod parse;
 mod report;

@@ -9,6 +9,7 @@
 use crate::decode::Encoding;
 use crate::error::{ErrorCode, FileError, RowError, Warning};
 use crate::header::Columns;
+use crate::keyed_rows::{key_of, keyed_row, row_of, sort_keyed_rows};
 use crate::rules::{email_key, extension_number, prepare_cell};
 use crate::schema::Field;
 use crate::store::RowStore;
@@ -20,13 +21,15 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RowMeta {
     pub(crate) row: u32,
-    /// The row's own cells broke a rule.
-    pub(crate) own_errors: bool,
+    /// The row broke a rule: its own cells, or (once the report has looked
+    /// across rows) an extension another row or user holds.
+    pub(crate) has_errors: bool,
     pub(crate) email_valid: bool,
     /// The extension as a number (valid extensions have no leading zero);
     /// 0 when none or invalid.
     pub(crate) extension: u32,
-    /// The later row (index) with the same email, which wins.
+    /// The next row (index) with the same email; once the report is
+    /// built, the last one, which wins.
     pub(crate) superseded_by: Option<u32>,
 }
 
@@ -34,7 +37,7 @@ impl RowMeta {
     pub(crate) fn new(row: u32) -> RowMeta {
         RowMeta {
             row,
-            own_errors: false,
+            has_errors: false,
             email_valid: false,
             extension: 0,
             superseded_by: None,
@@ -193,50 +196,41 @@ impl Report {
             blank_rows,
             columns,
             store,
-            metas,
+            mut metas,
             errors,
             mut warnings,
             file_errors,
             directory,
             emails,
         } = parts;
-        // The row's email as the duplicate rule reads it, copied only
-        // where a message needs it.
-        let email_of = |index: usize| -> Cow<'_, str> {
-            match (
-                metas[index].email_valid,
-                columns.as_ref().and_then(|c| c.column_of(Field::Email)),
-            ) {
-                (true, Some(column)) => email_key(store.cell(index, column)),
-                _ => Cow::Borrowed(""),
+        let email_column = columns.as_ref().and_then(|c| c.column_of(Field::Email));
+        let cross = {
+            let email_of = |index: usize| row_email(&metas, &store, email_column, index);
+            let mut cross = extension_conflicts(&metas, &email_of);
+            if let Some(directory) = &directory {
+                cross.extend(extensions_taken(&metas, directory, &email_of));
             }
+            cross
         };
-
-        let mut cross = extension_conflicts(&metas, &email_of);
-        if let Some(directory) = &directory {
-            cross.extend(extensions_taken(&metas, directory, &email_of));
-        }
-        let mut rejected_by_cross = vec![false; metas.len()];
         for (index, _) in &cross {
-            rejected_by_cross[*index] = true;
+            metas[*index].has_errors = true;
         }
 
         // The row that finally wins each email: a superseding row may be
-        // superseded in turn, and always by a later one.
-        let mut winner: Vec<Option<u32>> = vec![None; metas.len()];
+        // superseded in turn, always by a later one, so from the last row
+        // back each row's superseder already names its winner.
         for i in (0..metas.len()).rev() {
-            winner[i] = metas[i]
-                .superseded_by
-                .map(|by| winner[by as usize].unwrap_or(by));
+            if let Some(by) = metas[i].superseded_by {
+                metas[i].superseded_by = Some(metas[by as usize].superseded_by.unwrap_or(by));
+            }
         }
         let statuses: Vec<RowStatus> = metas
             .iter()
-            .enumerate()
-            .map(|(i, meta)| match winner[i] {
+            .map(|meta| match meta.superseded_by {
                 Some(by) => RowStatus::Superseded {
                     by_row: metas[by as usize].row,
                 },
-                None if meta.own_errors || rejected_by_cross[i] => RowStatus::Rejected,
+                None if meta.has_errors => RowStatus::Rejected,
                 None => RowStatus::Accepted,
             })
             .collect();
@@ -254,7 +248,7 @@ impl Report {
             if let RowStatus::Superseded { by_row } = *status {
                 warnings.push(Warning::Superseded {
                     row: metas[i].row,
-                    email: email_of(i).into_owned(),
+                    email: row_email(&metas, &store, email_column, i).into_owned(),
                     by_row,
                 });
             }
@@ -455,6 +449,20 @@ fn index_of_row(metas: &[RowMeta], row: u32) -> Option<usize> {
     metas.binary_search_by_key(&row, |m| m.row).ok()
 }
 
+/// Row `index`'s email as the duplicate rule reads it (empty when it is not
+/// valid), copied only where a message needs it.
+fn row_email<'s>(
+    metas: &[RowMeta],
+    store: &'s RowStore,
+    email_column: Option<usize>,
+    index: usize,
+) -> Cow<'s, str> {
+    match (metas[index].email_valid, email_column) {
+        (true, Some(column)) => email_key(store.cell(index, column)),
+        _ => Cow::Borrowed(""),
+    }
+}
+
 /// How many other rows a duplicate-extension message names before "and N more".
 pub(crate) const NAMED_CLASHES: usize = 3;
 
@@ -465,24 +473,26 @@ fn extension_conflicts<'s>(
     metas: &[RowMeta],
     email_of: &dyn Fn(usize) -> Cow<'s, str>,
 ) -> Vec<(usize, RowError)> {
-    let mut claims: Vec<(u32, usize)> = metas
+    let claims: Vec<u64> = metas
         .iter()
         .enumerate()
         .filter(|(_, m)| m.extension != 0 && m.superseded_by.is_none())
-        .map(|(i, m)| (m.extension, i))
+        .map(|(i, m)| keyed_row(m.extension, i as u32))
         .collect();
-    claims.sort_unstable();
+    let claims = sort_keyed_rows(claims);
     let mut out = Vec::new();
-    for group in claims.chunk_by(|a, b| a.0 == b.0) {
+    for group in claims.chunk_by(|&a, &b| key_of(a) == key_of(b)) {
         if group.len() < 2 {
             continue;
         }
-        for &(extension, index) in group {
+        let extension = key_of(group[0]);
+        for index in group.iter().map(|&c| row_of(c) as usize) {
             let others: Vec<String> = group
                 .iter()
-                .filter(|(_, i)| *i != index)
+                .map(|&c| row_of(c) as usize)
+                .filter(|&i| i != index)
                 .take(NAMED_CLASHES)
-                .map(|&(_, i)| describe_row(metas[i].row, &email_of(i)))
+                .map(|i| describe_row(metas[i].row, &email_of(i)))
                 .collect();
             out.push((
                 index,
