@@ -717,26 +717,30 @@ impl Rows {
                 self.file_errors.push(FileError::NoDataRows);
             }
         }
-        Report::build(self.into_parts())
+        let emails = self.settle_emails();
+        Report::build(self.into_parts(emails))
     }
 
-    fn into_parts(mut self) -> crate::report::Parts {
-        // The last row wins: settled now that every row is known.
+    /// The last row wins: which rows share an email, settled now that every
+    /// row is known (each superseded row learns the next one with its
+    /// email), and the index of the rows that hold each email last.
+    fn settle_emails(&mut self) -> EmailIndex {
         let claims = std::mem::take(&mut self.emails);
-        let emails = match self
+        let Some(column) = self
             .columns
             .as_ref()
             .and_then(|c| c.column_of(Field::Email))
-        {
-            Some(column) => {
-                let (store, metas) = (&self.store, &mut self.metas);
-                claims.settle(
-                    |row| prepare_cell(store.cell(row as usize, column)),
-                    |earlier, later| metas[earlier as usize].superseded_by = Some(later),
-                )
-            }
-            None => EmailIndex::default(),
+        else {
+            return EmailIndex::default();
         };
+        let (store, metas) = (&self.store, &mut self.metas);
+        claims.settle(
+            |row| prepare_cell(store.cell(row as usize, column)),
+            |earlier, later| metas[earlier as usize].superseded_by = Some(later),
+        )
+    }
+
+    fn into_parts(self, emails: EmailIndex) -> crate::report::Parts {
         crate::report::Parts {
             encoding: match self.encoding {
                 Some(utf16 @ (Encoding::Utf16Le | Encoding::Utf16Be)) => utf16,
