@@ -10,7 +10,10 @@ export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 bash scripts/setup.sh
 trunk build --release
-cargo build --release -p portal-api -p user-import --example generate
+# Two commands: with --example, cargo builds only the named example of
+# every package given, not portal-api's binary.
+cargo build --release -p portal-api
+cargo build --release -p user-import --example generate
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
