@@ -37,6 +37,27 @@ pub fn product_check(file: &[u8]) -> u32 {
     user_import::check(file).counts().accepted
 }
 
+/// Timing helpers for the native binaries (`src/bin`).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod timing {
+    use std::time::Instant;
+
+    /// Milliseconds `work` took.
+    pub fn millis(work: impl FnOnce()) -> f64 {
+        let start = Instant::now();
+        work();
+        start.elapsed().as_secs_f64() * 1e3
+    }
+
+    /// The median of `times` (the lower one of an even count, as `run.mjs`
+    /// takes it).
+    pub fn median(times: &[f64]) -> f64 {
+        let mut sorted = times.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        sorted[(sorted.len() - 1) / 2]
+    }
+}
+
 /// A buffer of `len` bytes in the module's memory, for the caller to fill
 /// (never freed: the harness keeps one file for all its rounds).
 #[no_mangle]

@@ -3,7 +3,7 @@
 //! multiply-xorshift hash over the same bytes, four passes) and prints how
 //! the two times move together, and the check's median when the compute
 //! loop was at its fastest and at its slowest.
-use std::time::Instant;
+use naive_csv::timing::{median, millis};
 
 fn compute_only(file: &[u8]) -> u64 {
     let mut hash = 0x9E37_79B9_7F4A_7C15u64;
@@ -15,17 +15,6 @@ fn compute_only(file: &[u8]) -> u64 {
         }
     }
     hash
-}
-
-fn millis(work: impl FnOnce()) -> f64 {
-    let start = Instant::now();
-    work();
-    start.elapsed().as_secs_f64() * 1e3
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 fn main() {
@@ -58,11 +47,12 @@ fn main() {
         var_check += (check - mean_check).powi(2);
     }
     let correlation = cov / (var_compute.sqrt() * var_check.sqrt());
-    let all_checks = median(pairs.iter().map(|p| p.1).collect());
+    let checks_of = |pairs: &[(f64, f64)]| pairs.iter().map(|p| p.1).collect::<Vec<_>>();
+    let all_checks = median(&checks_of(&pairs));
     pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let quarter = n / 4;
-    let fastest = median(pairs[..quarter].iter().map(|p| p.1).collect());
-    let slowest = median(pairs[n - quarter..].iter().map(|p| p.1).collect());
+    let fastest = median(&checks_of(&pairs[..quarter]));
+    let slowest = median(&checks_of(&pairs[n - quarter..]));
     println!(
         "{n} pairs: compute-only loop {:.1}–{:.1} ms; check median {all_checks:.1} ms, \
          {fastest:.1} ms in the quarter of pairs where the compute loop was fastest, \

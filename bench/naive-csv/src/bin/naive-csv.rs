@@ -1,5 +1,5 @@
 //! `naive-csv FILE.csv [ROUNDS]`: both loops natively, in turns.
-use std::time::Instant;
+use naive_csv::timing::{median, millis};
 
 fn main() {
     let path = std::env::args()
@@ -11,9 +11,9 @@ fn main() {
         .unwrap_or(10);
     let file = std::fs::read(&path).expect("a readable file");
     let time = |check: fn(&[u8]) -> u32| {
-        let start = Instant::now();
-        std::hint::black_box(check(&file));
-        start.elapsed().as_secs_f64() * 1e3
+        millis(|| {
+            std::hint::black_box(check(&file));
+        })
     };
     let (mut naive, mut product) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
@@ -24,11 +24,6 @@ fn main() {
 }
 
 fn report(place: &str, naive: &[f64], product: &[f64]) {
-    let median = |v: &[f64]| {
-        let mut v = v.to_vec();
-        v.sort_by(f64::total_cmp);
-        v[(v.len() - 1) / 2]
-    };
     let best = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
     println!(
         "{place}: naive csv loop best {:.1} ms, median {:.1} ms | user_import::check best {:.1} ms, median {:.1} ms",
