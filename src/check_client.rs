@@ -8,6 +8,10 @@
 //! dialog opens, so it is ready by the time a file is chosen, and it is
 //! not part of the page's first load. Tests run the same worker code on the
 //! page through a `MessageChannel` ([`CheckClient::on_page`]).
+//!
+//! The page reads the chosen file and posts it to the worker chunk by chunk
+//! ([`crate::file_pump`]), a bounded distance ahead of the check, so the
+//! worker's thread does nothing but check.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -15,15 +19,16 @@ use std::future::Future;
 use std::rc::{Rc, Weak};
 
 use futures_channel::oneshot;
-use js_sys::Reflect;
+use js_sys::{Array, Reflect};
 use user_import::User;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::check_file::{CheckError, CheckOptions};
 use crate::check_protocol::{
-    from_message, to_message, CheckSummary, Envelope, ErrorLine, Reply, Request,
+    from_message, to_message, with_bytes, CheckSummary, Envelope, ErrorLine, Reply, Request,
 };
+use crate::file_pump::{pump_file, InFlight, Piece};
 
 /// The worker's loader script, relative to the page (trunk's `data-loader-shim`).
 pub const WORKER_SCRIPT: &str = "check-worker_loader.js";
@@ -41,12 +46,15 @@ enum PageEndpoint {
     Port(web_sys::MessagePort),
 }
 
+/// A message to post, and the buffers that move with it.
+type Outgoing = (JsValue, Option<Array>);
+
 struct Inner {
     endpoint: PageEndpoint,
     next_id: Cell<u32>,
     /// Messages sent before the worker said it listens: a wasm worker would
     /// drop them. `None` once it is ready.
-    waiting: RefCell<Option<Vec<JsValue>>>,
+    waiting: RefCell<Option<Vec<Outgoing>>>,
     pending: RefCell<HashMap<u32, Pending>>,
     /// Why the worker stopped (its script failed to load, or it crashed).
     broken: RefCell<Option<String>>,
@@ -57,6 +65,8 @@ struct Inner {
 /// A request waiting for its final reply.
 struct Pending {
     on_partial: Option<Box<dyn FnMut(Reply)>>,
+    /// A check's file on its way to the worker: closed with the answer.
+    in_flight: Option<Rc<InFlight>>,
     done: oneshot::Sender<(Reply, Option<web_sys::Blob>)>,
 }
 
@@ -166,17 +176,34 @@ impl CheckClient {
         options: CheckOptions,
         mut on_progress: impl FnMut(u64, u32) + 'static,
     ) -> (u32, impl Future<Output = Result<CheckSummary, CheckError>>) {
+        let size = file.size() as u64;
         let request = Request::Check {
+            size,
             chunk_bytes: options.chunk_bytes,
             existing_users: options.existing_users,
             edits: options.edits,
         };
-        let on_partial = Box::new(move |reply: Reply| {
-            if let Reply::Progress { bytes, rows } = reply {
-                on_progress(bytes, rows);
-            }
-        });
-        let (id, done) = self.0.send(&request, Some(file), Some(on_partial));
+        let in_flight = Rc::new(InFlight::default());
+        let on_partial = {
+            let in_flight = in_flight.clone();
+            Box::new(move |reply: Reply| {
+                if let Reply::Progress { bytes, rows } = reply {
+                    in_flight.acknowledge(bytes);
+                    on_progress(bytes, rows);
+                }
+            })
+        };
+        let (id, done) = self
+            .0
+            .send_check(&request, in_flight.clone(), Some(on_partial));
+        // A file over the size limit is refused before a byte is read.
+        if size <= options.max_bytes {
+            let inner = self.0.clone();
+            let file = file.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                pump_file(&file, &in_flight, |piece| inner.hand_on(id, piece)).await;
+            });
+        }
         let inner = self.0.clone();
         (id, async move {
             match inner.answer(done).await? {
@@ -198,7 +225,7 @@ impl CheckClient {
     ) -> Result<(usize, Vec<ErrorLine>), CheckError> {
         let (_, done) = self
             .0
-            .send(&Request::ErrorLines { check, start, end }, None, None);
+            .send(&Request::ErrorLines { check, start, end }, None);
         match self.0.answer(done).await? {
             (Reply::ErrorLines { start, lines }, _) => Ok((start, lines)),
             (other, _) => Err(unexpected(&other)),
@@ -207,7 +234,7 @@ impl CheckClient {
 
     /// Check `check`'s error file.
     pub async fn error_file(&self, check: u32) -> Result<web_sys::Blob, CheckError> {
-        let (_, done) = self.0.send(&Request::ErrorFile { check }, None, None);
+        let (_, done) = self.0.send(&Request::ErrorFile { check }, None);
         match self.0.answer(done).await? {
             (Reply::ErrorFile, Some(blob)) => Ok(blob),
             (other, _) => Err(unexpected(&other)),
@@ -227,7 +254,7 @@ impl CheckClient {
         };
         let (_, done) = self
             .0
-            .send(&Request::AcceptedUsers { check }, None, Some(on_partial));
+            .send(&Request::AcceptedUsers { check }, Some(on_partial));
         match self.0.answer(done).await? {
             (Reply::UsersDone { total }, _) if total == received.borrow().len() => {
                 Ok(received.take())
@@ -238,6 +265,15 @@ impl CheckClient {
 
     /// Stops check `check` if it still runs, and frees its report.
     pub fn release(&self, check: u32) {
+        if let Some(in_flight) = self
+            .0
+            .pending
+            .borrow()
+            .get(&check)
+            .and_then(|p| p.in_flight.as_ref())
+        {
+            in_flight.close();
+        }
         self.0.notify(&Request::Release { check });
     }
 }
@@ -252,12 +288,10 @@ fn unexpected(reply: &Reply) -> CheckError {
 }
 
 impl Inner {
-    /// Sends `request` (with `file` beside it); returns its number and its
-    /// final reply to come.
+    /// Sends `request`; returns its number and its final reply to come.
     fn send(
         &self,
         request: &Request,
-        file: Option<&web_sys::Blob>,
         on_partial: Option<Box<dyn FnMut(Reply)>>,
     ) -> (u32, oneshot::Receiver<(Reply, Option<web_sys::Blob>)>) {
         let id = self.next_id();
@@ -266,18 +300,66 @@ impl Inner {
             // `done` is dropped: the answer is that the worker stopped.
             return (id, answer);
         }
-        self.pending
-            .borrow_mut()
-            .insert(id, Pending { on_partial, done });
-        self.post_when_ready(id, request, file);
+        self.pending.borrow_mut().insert(
+            id,
+            Pending {
+                on_partial,
+                in_flight: None,
+                done,
+            },
+        );
+        self.post_when_ready(id, request);
         (id, answer)
+    }
+
+    /// As [`Inner::send`], for a check whose file follows in chunks.
+    fn send_check(
+        &self,
+        request: &Request,
+        in_flight: Rc<InFlight>,
+        on_partial: Option<Box<dyn FnMut(Reply)>>,
+    ) -> (u32, oneshot::Receiver<(Reply, Option<web_sys::Blob>)>) {
+        let (id, answer) = self.send(request, on_partial);
+        match self.pending.borrow_mut().get_mut(&id) {
+            Some(pending) => pending.in_flight = Some(in_flight),
+            // The worker has stopped: nothing is read.
+            None => in_flight.close(),
+        }
+        (id, answer)
+    }
+
+    /// Hands a piece of check `check`'s file on to the worker; a chunk's
+    /// memory moves to the worker, it is not copied.
+    fn hand_on(&self, check: u32, piece: Piece) {
+        if self.broken.borrow().is_some() {
+            return;
+        }
+        let id = self.next_id();
+        let (request, chunk) = match piece {
+            Piece::Chunk(chunk) => (Request::Chunk { check }, Some(chunk)),
+            Piece::End => (Request::FileEnd { check }, None),
+            Piece::Unreadable(message) => (Request::FileUnreadable { check, message }, None),
+        };
+        let mut data = to_message(
+            &Envelope {
+                id,
+                message: &request,
+            },
+            None,
+        );
+        let mut transfer = None;
+        if let Some(chunk) = chunk {
+            data = with_bytes(data, chunk);
+            transfer = Some(Array::of1(&chunk.buffer()));
+        }
+        self.post_or_wait(data, transfer);
     }
 
     /// Sends `request`, which gets no reply.
     fn notify(&self, request: &Request) {
         let id = self.next_id();
         if self.broken.borrow().is_none() {
-            self.post_when_ready(id, request, None);
+            self.post_when_ready(id, request);
         }
     }
 
@@ -287,24 +369,36 @@ impl Inner {
         id
     }
 
-    fn post_when_ready(&self, id: u32, request: &Request, file: Option<&web_sys::Blob>) {
+    fn post_when_ready(&self, id: u32, request: &Request) {
         let data = to_message(
             &Envelope {
                 id,
                 message: request,
             },
-            file,
+            None,
         );
+        self.post_or_wait(data, None);
+    }
+
+    /// Posts `data` (moving the buffers in `transfer`), or keeps it until
+    /// the worker is ready.
+    fn post_or_wait(&self, data: JsValue, transfer: Option<Array>) {
         match self.waiting.borrow_mut().as_mut() {
-            Some(waiting) => waiting.push(data),
-            None => self.post(&data),
+            Some(waiting) => waiting.push((data, transfer)),
+            None => self.post(&data, transfer.as_ref()),
         }
     }
 
-    fn post(&self, data: &JsValue) {
-        let _ = match &self.endpoint {
-            PageEndpoint::Worker(worker) => worker.post_message(data),
-            PageEndpoint::Port(port) => port.post_message(data),
+    fn post(&self, data: &JsValue, transfer: Option<&Array>) {
+        let _ = match (&self.endpoint, transfer) {
+            (PageEndpoint::Worker(worker), None) => worker.post_message(data),
+            (PageEndpoint::Worker(worker), Some(transfer)) => {
+                worker.post_message_with_transfer(data, transfer)
+            }
+            (PageEndpoint::Port(port), None) => port.post_message(data),
+            (PageEndpoint::Port(port), Some(transfer)) => {
+                port.post_message_with_transferable(data, transfer)
+            }
         };
     }
 
@@ -325,8 +419,8 @@ impl Inner {
         match message {
             Reply::Ready => {
                 let waiting = self.waiting.borrow_mut().take().unwrap_or_default();
-                for data in waiting {
-                    self.post(&data);
+                for (data, transfer) in waiting {
+                    self.post(&data, transfer.as_ref());
                 }
             }
             Reply::Invalid { message } => {
@@ -350,6 +444,9 @@ impl Inner {
             last => {
                 let pending = self.pending.borrow_mut().remove(&id);
                 if let Some(pending) = pending {
+                    if let Some(in_flight) = &pending.in_flight {
+                        in_flight.close();
+                    }
                     let _ = pending.done.send((last, blob));
                 }
             }
@@ -365,6 +462,9 @@ impl Inner {
         }
         // Dropping the senders fails their futures.
         let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        for in_flight in pending.values().filter_map(|p| p.in_flight.as_ref()) {
+            in_flight.close();
+        }
         drop(pending);
     }
 }

@@ -1,15 +1,18 @@
-//! Checks a chosen file: reads it as the browser streams it and feeds it to
-//! the rules crate's [`Checker`]. The check worker
-//! ([`crate::check_worker`]) runs this; no views and no page here.
+//! Checks a file's bytes as they come and feeds them to the rules crate's
+//! [`Checker`]: chunks the page reads and posts to the check worker
+//! ([`check_posted`], what [`crate::check_worker`] runs), or a `Blob` read
+//! on the checking thread itself ([`check_file`]). No views and no page here.
 
 use std::fmt;
 
 use js_sys::{Promise, Uint8Array};
 use user_import::{CellEdit, Checker, ExistingUser, Limits, Progress, Report};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::file_chunks::FileChunks;
 use crate::perf;
+use crate::posted_chunks::PostedChunks;
 
 /// The most bytes checked at a time (the browser's chunks are smaller,
 /// 64 KiB to 1 MiB). The check runs in a worker, so a chunk may take longer
@@ -82,19 +85,81 @@ impl fmt::Display for CheckError {
     }
 }
 
-/// Checks `file` chunk by chunk as the browser reads it, yielding to the
-/// event loop between chunks so cancels are read. After each chunk (at most
-/// [`CheckOptions::chunk_bytes`]) `keep_going` gets the progress and the
-/// file size; returning `false` cancels the check. It is called once more,
-/// with all bytes done, when the report is ready.
+/// Checks `file` chunk by chunk as the browser reads it, on this thread,
+/// yielding to the event loop between chunks so cancels are read. After
+/// each chunk (at most [`CheckOptions::chunk_bytes`]) `keep_going` gets the
+/// progress and the file size; returning `false` cancels the check. It is
+/// called once more, with all bytes done, when the report is ready.
 ///
 /// The time it returns runs from the first byte fed to the report ready.
 pub async fn check_file(
     file: &web_sys::Blob,
     options: CheckOptions,
-    mut keep_going: impl FnMut(Progress, u64) -> bool,
+    keep_going: impl FnMut(Progress, u64) -> bool,
 ) -> Result<FileCheck, CheckError> {
     let size = file.size() as u64;
+    if size > options.max_bytes {
+        // Refused before a byte is read.
+        return check_chunks(NoChunks, size, options, keep_going).await;
+    }
+    check_chunks(FileChunks::new(file)?, size, options, keep_going).await
+}
+
+/// As [`check_file`], for a file of `size` bytes whose chunks another
+/// thread reads and posts (the check worker: see [`crate::posted_chunks`]).
+pub async fn check_posted(
+    chunks: PostedChunks,
+    size: u64,
+    options: CheckOptions,
+    keep_going: impl FnMut(Progress, u64) -> bool,
+) -> Result<FileCheck, CheckError> {
+    check_chunks(chunks, size, options, keep_going).await
+}
+
+/// Where a check's bytes come from, in file order.
+trait ChunkSource {
+    /// The next chunk; `None` at the end of the file.
+    async fn next(&mut self) -> Result<Option<Uint8Array>, CheckError>;
+    /// Nothing more is wanted.
+    fn stop(&mut self);
+}
+
+impl ChunkSource for FileChunks {
+    async fn next(&mut self) -> Result<Option<Uint8Array>, CheckError> {
+        FileChunks::next(self).await
+    }
+
+    fn stop(&mut self) {
+        FileChunks::stop(self);
+    }
+}
+
+impl ChunkSource for PostedChunks {
+    async fn next(&mut self) -> Result<Option<Uint8Array>, CheckError> {
+        PostedChunks::next(self).await
+    }
+
+    /// The page stops posting when the check's answer reaches it.
+    fn stop(&mut self) {}
+}
+
+/// A file that is not read at all (refused for its size).
+struct NoChunks;
+
+impl ChunkSource for NoChunks {
+    async fn next(&mut self) -> Result<Option<Uint8Array>, CheckError> {
+        Ok(None)
+    }
+
+    fn stop(&mut self) {}
+}
+
+async fn check_chunks(
+    mut chunks: impl ChunkSource,
+    size: u64,
+    options: CheckOptions,
+    mut keep_going: impl FnMut(Progress, u64) -> bool,
+) -> Result<FileCheck, CheckError> {
     let most_at_a_time = options.chunk_bytes.max(1);
     let mut checker = Checker::builder()
         .max_bytes(options.max_bytes)
@@ -114,8 +179,7 @@ pub async fn check_file(
     let mut last_yield = perf::now();
     // A file over the size limit is refused before a byte is read.
     if !checker.is_stopped() {
-        let mut reader = ChunkReader::new(file)?;
-        while let Some(chunk) = reader.next().await? {
+        while let Some(chunk) = chunks.next().await? {
             let len = chunk.length();
             let mut at = 0;
             while at < len && !checker.is_stopped() {
@@ -131,15 +195,17 @@ pub async fn check_file(
                     last_yield = perf::now();
                 }
                 if !keep_going(checker.progress(), size) {
-                    reader.stop();
+                    chunks.stop();
                     return Err(CheckError::Cancelled);
                 }
             }
             if checker.is_stopped() {
-                reader.stop();
+                chunks.stop();
                 break;
             }
         }
+    } else {
+        chunks.stop();
     }
     let started_at = started_at.unwrap_or_else(perf::now);
     let report = checker.finish();
@@ -165,60 +231,6 @@ fn fill<'a>(buffer: &'a mut Vec<u8>, bytes: &Uint8Array) -> &'a [u8] {
     buffer.clear();
     buffer.reserve(len);
     bytes.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len])
-}
-
-/// Reads a file as the browser streams it (`Blob.stream()`), one read
-/// ahead of the check, so that the browser reads while the worker checks.
-///
-/// Measured in this project's Chromium on a 2-core VM (a worker reading
-/// while it checks, 2026-11-26): the check waited 3–5 ms for the stream's
-/// chunks of a 100,000-row file (8.4 MB) against 18–24 ms for slices read
-/// with `Blob.slice().arrayBuffer()` two at a time, and 3 ms against
-/// 137–152 ms at 1,000,000 rows (85 MB).
-struct ChunkReader {
-    reader: web_sys::ReadableStreamDefaultReader,
-    /// The read requested ahead.
-    ahead: Option<JsFuture>,
-}
-
-impl ChunkReader {
-    fn new(file: &web_sys::Blob) -> Result<ChunkReader, CheckError> {
-        let reader = file
-            .stream()
-            .get_reader()
-            .dyn_into::<web_sys::ReadableStreamDefaultReader>()
-            .map_err(|other| unreadable(other.into()))?;
-        Ok(ChunkReader {
-            reader,
-            ahead: None,
-        })
-    }
-
-    /// The next chunk, in file order; `None` at the end.
-    async fn next(&mut self) -> Result<Option<Uint8Array>, CheckError> {
-        let read = match self.ahead.take() {
-            Some(read) => read,
-            None => JsFuture::from(self.reader.read()),
-        };
-        let result: web_sys::ReadableStreamReadResult =
-            read.await.map_err(unreadable)?.unchecked_into();
-        if result.get_done().unwrap_or(true) {
-            return Ok(None);
-        }
-        self.ahead = Some(JsFuture::from(self.reader.read()));
-        Ok(Some(result.get_value().unchecked_into()))
-    }
-
-    /// Reads nothing more (the check has stopped).
-    fn stop(&mut self) {
-        self.ahead = None;
-        // The cancel's own outcome changes nothing for the check.
-        let _ = self.reader.cancel();
-    }
-}
-
-fn unreadable(err: JsValue) -> CheckError {
-    CheckError::Unreadable(crate::download::describe(&err, "unknown error"))
 }
 
 /// Lets the browser handle input and paint before the next slice: a message

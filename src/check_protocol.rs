@@ -4,12 +4,13 @@
 //! Only what is shown crosses: the figures and sentences of a report, the
 //! window of error lines in view, the error file as a `Blob`, and the
 //! accepted users (in batches) when they are imported. The report itself
-//! stays in the worker. Every message is `{json, blob?}` ([`to_message`],
-//! [`from_message`]): the JSON of an [`Envelope`] and, beside it, the chosen
-//! file (page → worker) or the error file (worker → page), which the browser
-//! passes without copying them through wasm.
+//! stays in the worker. Every message is `{json, blob?, bytes?}`
+//! ([`to_message`], [`from_message`], [`with_bytes`], [`bytes_beside`]): the
+//! JSON of an [`Envelope`] and, beside it, the error file (worker → page),
+//! which the browser passes without copying it through wasm, or a chunk of
+//! the chosen file (page → worker), whose memory is transferred.
 
-use js_sys::{Object, Reflect};
+use js_sys::{Object, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use user_import::{CellEdit, Counts, ExistingUser, Report, User, Warning};
@@ -41,6 +42,20 @@ pub fn to_message<M: Serialize>(envelope: &Envelope<M>, blob: Option<&web_sys::B
     data.into()
 }
 
+/// `message` (from [`to_message`]) with a chunk of bytes beside it. Post it
+/// with the chunk's buffer in the transfer list, so it moves, not copies.
+pub fn with_bytes(message: JsValue, bytes: &Uint8Array) -> JsValue {
+    let _ = Reflect::set(&message, &"bytes".into(), bytes);
+    message
+}
+
+/// The chunk of bytes beside a posted message, if any.
+pub fn bytes_beside(data: &JsValue) -> Option<Uint8Array> {
+    Reflect::get(data, &"bytes".into())
+        .ok()
+        .and_then(|bytes| bytes.dyn_into::<Uint8Array>().ok())
+}
+
 /// A posted message's envelope, and the blob beside it if any; why not,
 /// when it is not one of these messages.
 pub fn from_message<M: DeserializeOwned>(
@@ -61,13 +76,21 @@ pub fn from_message<M: DeserializeOwned>(
 /// enums: an internally tagged one costs the page kilobytes of wasm.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
-    /// Check the file sent beside this message. A new check cancels the one
+    /// Check a file of `size` bytes, whose bytes follow in [`Request::Chunk`]
+    /// messages and a [`Request::FileEnd`]. A new check cancels the one
     /// before it and frees its report.
     Check {
+        size: u64,
         chunk_bytes: usize,
         existing_users: Vec<ExistingUser>,
         edits: Vec<CellEdit>,
     },
+    /// The next bytes of check `check`'s file, beside this message.
+    Chunk { check: u32 },
+    /// Check `check`'s file has no more bytes.
+    FileEnd { check: u32 },
+    /// The page could not read the rest of check `check`'s file.
+    FileUnreadable { check: u32, message: String },
     /// Lines `start..end` of the error table of check `check`.
     ErrorLines {
         check: u32,

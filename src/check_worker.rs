@@ -1,12 +1,14 @@
-//! The worker side of a check: receives [`Request`]s, reads and checks the
-//! file with [`check_file`], keeps the newest report, and answers with
+//! The worker side of a check: receives [`Request`]s and the file's chunks
+//! (the page reads the file: see [`crate::posted_chunks`]), checks them with
+//! [`check_posted`], keeps the newest report, and answers with
 //! [`Reply`]s. It runs in a dedicated Web Worker (the `check-worker`
 //! binary, [`serve_page`]), so that checking never blocks the page; tests
 //! serve a `MessagePort` on the page instead ([`serve`]), with the same
 //! messages.
 //!
 //! Memory: one report at a time. A new check or a release frees the one
-//! before, and the file is read as the browser streams it, never whole.
+//! before, and the file arrives in chunks, never whole (the page keeps at
+//! most [`crate::file_pump::MOST_BYTES_IN_FLIGHT`] on their way).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -15,12 +17,13 @@ use user_import::Report;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::check_file::{check_file, CheckError, CheckOptions};
+use crate::check_file::{check_posted, CheckError, CheckOptions};
 use crate::check_protocol::{
-    error_lines, from_message, to_message, CheckSummary, Envelope, Reply, Request,
+    bytes_beside, error_lines, from_message, to_message, CheckSummary, Envelope, Reply, Request,
     USERS_PER_MESSAGE,
 };
 use crate::download::{bytes_to_blob, CSV_MEDIA_TYPE};
+use crate::posted_chunks::{posted_chunks, ChunkSender, PostedChunks};
 
 /// The most error lines sent in one reply (a window of the table).
 pub const MOST_LINES_PER_REPLY: usize = 1_000;
@@ -98,6 +101,7 @@ pub fn serve(endpoint: WorkerEndpoint) {
         endpoint: endpoint.clone(),
         current: Cell::new(0),
         report: RefCell::new(None),
+        feed: RefCell::new(None),
     });
     let handler = worker.clone();
     let on_message =
@@ -116,24 +120,24 @@ struct CheckWorker {
     current: Cell<u32>,
     /// The current check's report, once it is finished.
     report: RefCell<Option<(u32, Report)>>,
+    /// Where the running check's chunks go, and its number. Dropping the
+    /// sender cancels the check.
+    feed: RefCell<Option<(u32, ChunkSender)>>,
 }
 
 impl CheckWorker {
     fn receive(self: &Rc<Self>, data: &JsValue) {
-        let (Envelope { id, message }, blob) = match from_message::<Request>(data) {
+        let (Envelope { id, message }, _) = match from_message::<Request>(data) {
             Ok(read) => read,
             Err(message) => return self.reply(0, &Reply::Invalid { message }, None),
         };
         match message {
             Request::Check {
+                size,
                 chunk_bytes,
                 existing_users,
                 edits,
             } => {
-                let Some(file) = blob else {
-                    let message = "a check without a file".to_owned();
-                    return self.reply(id, &Reply::Invalid { message }, None);
-                };
                 self.current.set(id);
                 self.report.borrow_mut().take();
                 let options = CheckOptions {
@@ -142,7 +146,21 @@ impl CheckWorker {
                     edits,
                     ..CheckOptions::default()
                 };
-                wasm_bindgen_futures::spawn_local(self.clone().check(id, file, options));
+                let (sender, chunks) = posted_chunks();
+                // The sender of the check before is dropped: it is cancelled.
+                self.feed.replace(Some((id, sender)));
+                wasm_bindgen_futures::spawn_local(self.clone().check(id, chunks, size, options));
+            }
+            Request::Chunk { check } => match bytes_beside(data) {
+                Some(bytes) => self.to_feed(check, |feed| feed.push(bytes)),
+                None => {
+                    let message = "a chunk without bytes".to_owned();
+                    self.reply(id, &Reply::Invalid { message }, None);
+                }
+            },
+            Request::FileEnd { check } => self.to_feed(check, ChunkSender::end),
+            Request::FileUnreadable { check, message } => {
+                self.to_feed(check, |feed| feed.fail(CheckError::Unreadable(message)));
             }
             Request::ErrorLines { check, start, end } => {
                 let end = end.min(start.saturating_add(MOST_LINES_PER_REPLY));
@@ -185,8 +203,28 @@ impl CheckWorker {
                     self.current.set(0);
                     self.report.borrow_mut().take();
                 }
+                self.end_feed(check);
             }
         }
+    }
+
+    /// `give` applied to check `check`'s feed, if that check is still fed.
+    fn to_feed(&self, check: u32, give: impl FnOnce(&ChunkSender)) {
+        if let Some((_, feed)) = self.feed.borrow().as_ref().filter(|(id, _)| *id == check) {
+            give(feed);
+        }
+    }
+
+    /// Check `check` takes no more chunks (if it still runs, it is cancelled).
+    fn end_feed(&self, check: u32) {
+        let ended = {
+            let mut feed = self.feed.borrow_mut();
+            match feed.as_ref() {
+                Some((id, _)) if *id == check => feed.take(),
+                _ => None,
+            }
+        };
+        drop(ended);
     }
 
     /// `answer` applied to check `check`'s report, if it is the one kept.
@@ -198,9 +236,15 @@ impl CheckWorker {
             .map(|(_, report)| answer(report))
     }
 
-    async fn check(self: Rc<Self>, id: u32, file: web_sys::Blob, options: CheckOptions) {
+    async fn check(
+        self: Rc<Self>,
+        id: u32,
+        chunks: PostedChunks,
+        size: u64,
+        options: CheckOptions,
+    ) {
         let mut reported = 0;
-        let result = check_file(&file, options, |progress, size| {
+        let result = check_posted(chunks, size, options, |progress, size| {
             if self.current.get() != id {
                 return false;
             }
@@ -218,6 +262,8 @@ impl CheckWorker {
             true
         })
         .await;
+        // Chunks still on their way are dropped.
+        self.end_feed(id);
         let reply = match result {
             Ok(done) if self.current.get() == id => {
                 let summary = CheckSummary::of(&done.report, done.check_ms, done.started_at);

@@ -6,9 +6,10 @@
 //! the `import:*` performance measures) are documented in the architecture.
 //!
 //! Modules: [`api`] is the portal API client; a file is checked in a Web
-//! Worker: [`check_client`] is the page's side, [`check_worker`] the
-//! worker's (it runs [`check_file`]), [`check_protocol`] the messages
-//! between them; [`checked`] is the data the results show; [`import_run`]
+//! Worker: [`check_client`] is the page's side (it reads the file with
+//! [`file_pump`] and [`file_chunks`]), [`check_worker`] the worker's (it
+//! checks the chunks it is posted, [`posted_chunks`], with [`check_file`]),
+//! [`check_protocol`] the messages between them; [`checked`] is the data the results show; [`import_run`]
 //! posts the accepted users in batches; the rest are views, composed by
 //! [`portal`].
 
@@ -20,6 +21,8 @@ pub mod check_protocol;
 pub mod check_worker;
 pub mod checked;
 pub mod download;
+pub mod file_chunks;
+pub mod file_pump;
 mod focus;
 pub mod import_dialog;
 pub mod import_progress;
@@ -27,6 +30,7 @@ pub mod import_run;
 pub mod location_picker;
 pub mod perf;
 pub mod portal;
+pub mod posted_chunks;
 pub mod results;
 pub mod user_list;
 pub mod virtual_rows;

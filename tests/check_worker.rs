@@ -5,14 +5,19 @@
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p voice-portal`
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use user_import::{CellEdit, ExistingUser};
 use voice_portal::check_client::CheckClient;
 use voice_portal::check_file::{CheckError, CheckOptions};
-use voice_portal::check_protocol::{error_lines, FIRST_ERROR_LINES, USERS_PER_MESSAGE};
-use voice_portal::check_worker::PROGRESS_REPLIES_PER_FILE;
+use voice_portal::check_protocol::{
+    error_lines, from_message, to_message, with_bytes, Envelope, Reply, Request, FIRST_ERROR_LINES,
+    USERS_PER_MESSAGE,
+};
+use voice_portal::check_worker::{serve, WorkerEndpoint, PROGRESS_REPLIES_PER_FILE};
+use voice_portal::file_pump::{pump_file, InFlight, Piece};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
@@ -167,4 +172,150 @@ async fn a_worker_that_cannot_start_fails_every_request_with_a_reason() {
     // Later requests fail at once, with the same reason.
     let again = client.error_file(1).await.unwrap_err();
     assert_eq!(again, err);
+}
+
+/// Waits `ms` milliseconds (the event loop runs meanwhile).
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// What a pump has handed on so far.
+#[derive(Default)]
+struct Pumped {
+    bytes: Cell<u64>,
+    largest_chunk: Cell<u64>,
+    ended: Cell<bool>,
+}
+
+/// Pumps `file` in the background into the returned record.
+fn start_pump(file: web_sys::Blob, in_flight: Rc<InFlight>) -> Rc<Pumped> {
+    let pumped = Rc::new(Pumped::default());
+    let record = pumped.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        pump_file(&file, &in_flight, |piece| match piece {
+            Piece::Chunk(chunk) => {
+                let len = u64::from(chunk.length());
+                record.bytes.set(record.bytes.get() + len);
+                record
+                    .largest_chunk
+                    .set(record.largest_chunk.get().max(len));
+            }
+            Piece::End => record.ended.set(true),
+            Piece::Unreadable(why) => panic!("unreadable: {why}"),
+        })
+        .await;
+    });
+    pumped
+}
+
+#[wasm_bindgen_test]
+async fn the_page_reads_ahead_of_the_check_only_as_far_as_allowed() {
+    let size = 2 * 1024 * 1024;
+    let limit = 256 * 1024;
+    let in_flight = Rc::new(InFlight::with_limit(limit));
+    let pumped = start_pump(blob_of(&"x".repeat(size as usize)), in_flight.clone());
+    sleep(100).await;
+    // Nothing acknowledged: it stops once the limit is reached.
+    let read = pumped.bytes.get();
+    assert!(!pumped.ended.get());
+    assert!(
+        read >= limit && read < limit + pumped.largest_chunk.get(),
+        "{read} bytes read ahead"
+    );
+    // Acknowledged as the check would, it reads to the end.
+    for _ in 0..1_000 {
+        if pumped.ended.get() {
+            break;
+        }
+        in_flight.acknowledge(pumped.bytes.get());
+        sleep(1).await;
+    }
+    assert!(pumped.ended.get());
+    assert_eq!(pumped.bytes.get(), size);
+}
+
+#[wasm_bindgen_test]
+async fn the_page_stops_reading_when_the_check_is_over() {
+    let in_flight = Rc::new(InFlight::with_limit(64 * 1024));
+    let pumped = start_pump(blob_of(&"x".repeat(1024 * 1024)), in_flight.clone());
+    sleep(50).await;
+    let read = pumped.bytes.get();
+    assert!(read > 0);
+    in_flight.close();
+    in_flight.acknowledge(read);
+    sleep(50).await;
+    assert_eq!(pumped.bytes.get(), read, "nothing read after the close");
+    assert!(!pumped.ended.get());
+}
+
+#[wasm_bindgen_test]
+async fn a_file_the_page_cannot_read_ends_its_check_with_the_reason() {
+    let channel = web_sys::MessageChannel::new().unwrap();
+    serve(WorkerEndpoint::Port(channel.port2()));
+    let replies = Rc::new(RefCell::new(Vec::new()));
+    let seen = replies.clone();
+    let on_message = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+        move |ev: web_sys::MessageEvent| {
+            let (envelope, _) = from_message::<Reply>(&ev.data()).unwrap();
+            seen.borrow_mut().push(envelope);
+        },
+    );
+    let page = channel.port1();
+    page.set_onmessage(Some(wasm_bindgen::JsCast::unchecked_ref(
+        on_message.as_ref(),
+    )));
+    let post = |id: u32, message: Request, bytes: Option<&[u8]>| {
+        let data = to_message(&Envelope { id, message }, None);
+        let data: JsValue = match bytes {
+            Some(bytes) => with_bytes(data, &js_sys::Uint8Array::from(bytes)),
+            None => data,
+        };
+        page.post_message(&data).unwrap();
+    };
+    let request = Request::Check {
+        size: 1_000,
+        chunk_bytes: 4096,
+        existing_users: Vec::new(),
+        edits: Vec::new(),
+    };
+    post(1, request, None);
+    post(
+        2,
+        Request::Chunk { check: 1 },
+        Some(b"First Name,Last Name,Email\n"),
+    );
+    let message = "NotReadableError: the file changed".to_owned();
+    post(3, Request::FileUnreadable { check: 1, message }, None);
+    for _ in 0..200 {
+        if replies
+            .borrow()
+            .iter()
+            .any(|e| e.id == 1 && !e.message.is_partial())
+        {
+            break;
+        }
+        sleep(5).await;
+    }
+    let last = replies
+        .borrow()
+        .iter()
+        .rfind(|e| e.id == 1)
+        .cloned()
+        .unwrap();
+    match last.message {
+        Reply::Unreadable { message } => {
+            assert!(
+                message.contains("NotReadableError: the file changed"),
+                "{message}"
+            );
+            assert!(message.contains("Choose it again"), "{message}");
+        }
+        other => panic!("unexpected reply {}", other.name()),
+    }
 }

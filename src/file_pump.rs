@@ -1,0 +1,134 @@
+//! The page's side of a check's bytes: reads the chosen file as the
+//! browser streams it and hands the chunks on (to the check worker, see
+//! [`crate::posted_chunks`] for why the page reads), never more than
+//! [`MOST_BYTES_IN_FLIGHT`] ahead of what the check has acknowledged.
+
+use std::cell::{Cell, RefCell};
+use std::future::poll_fn;
+use std::task::{Poll, Waker};
+
+use js_sys::Uint8Array;
+
+use crate::check_file::CheckError;
+use crate::file_chunks::FileChunks;
+
+/// The most bytes read but not yet checked: the page reads faster than the
+/// worker checks, and without a bound a large file would pile up in the
+/// worker's message queue (memory: the 3× budget of a 1,000,000-row file).
+/// 16 MiB is some 90 ms of checking here, far more than the page needs to
+/// read the next chunk.
+pub const MOST_BYTES_IN_FLIGHT: u64 = 16 * 1024 * 1024;
+
+/// How far the check has come, as the reader sees it: bytes acknowledged
+/// (the check's progress), and whether the check is over.
+#[derive(Debug)]
+pub struct InFlight {
+    /// The most bytes read ahead of the acknowledged ones.
+    most: u64,
+    acknowledged: Cell<u64>,
+    closed: Cell<bool>,
+    waker: RefCell<Option<Waker>>,
+}
+
+impl Default for InFlight {
+    fn default() -> InFlight {
+        InFlight::with_limit(MOST_BYTES_IN_FLIGHT)
+    }
+}
+
+impl InFlight {
+    /// At most `most_bytes` read ahead of the check (then one more chunk at
+    /// most: a chunk is never split).
+    pub fn with_limit(most_bytes: u64) -> InFlight {
+        InFlight {
+            most: most_bytes,
+            acknowledged: Cell::new(0),
+            closed: Cell::new(false),
+            waker: RefCell::new(None),
+        }
+    }
+
+    /// The check has taken `bytes` bytes of the file.
+    pub fn acknowledge(&self, bytes: u64) {
+        if bytes > self.acknowledged.get() {
+            self.acknowledged.set(bytes);
+            self.wake();
+        }
+    }
+
+    /// The check is over (answered, cancelled or failed): read no more.
+    pub fn close(&self) {
+        self.closed.set(true);
+        self.wake();
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.get()
+    }
+
+    fn wake(&self) {
+        let waker = self.waker.borrow_mut().take();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    /// Waits until `sent` bytes leave room for more; false once closed.
+    async fn room_after(&self, sent: u64) -> bool {
+        poll_fn(|cx| {
+            if self.closed.get() {
+                return Poll::Ready(false);
+            }
+            if sent.saturating_sub(self.acknowledged.get()) < self.most {
+                return Poll::Ready(true);
+            }
+            *self.waker.borrow_mut() = Some(cx.waker().clone());
+            Poll::Pending
+        })
+        .await
+    }
+}
+
+/// What the reader hands on.
+pub enum Piece<'a> {
+    /// The next chunk of the file.
+    Chunk(&'a Uint8Array),
+    /// The file has no more bytes.
+    End,
+    /// The file could not be read; why.
+    Unreadable(String),
+}
+
+/// Reads `file` and gives each piece to `hand_on`, in order, until the
+/// file ends, cannot be read, or `in_flight` is closed.
+pub async fn pump_file(file: &web_sys::Blob, in_flight: &InFlight, mut hand_on: impl FnMut(Piece)) {
+    let mut chunks = match FileChunks::new(file) {
+        Ok(chunks) => chunks,
+        Err(err) => return hand_on(Piece::Unreadable(why(err))),
+    };
+    let mut sent = 0_u64;
+    loop {
+        if !in_flight.room_after(sent).await {
+            return chunks.stop();
+        }
+        let next = chunks.next().await;
+        if in_flight.is_closed() {
+            return chunks.stop();
+        }
+        match next {
+            Ok(Some(chunk)) => {
+                sent += u64::from(chunk.length());
+                hand_on(Piece::Chunk(&chunk));
+            }
+            Ok(None) => return hand_on(Piece::End),
+            Err(err) => return hand_on(Piece::Unreadable(why(err))),
+        }
+    }
+}
+
+fn why(err: CheckError) -> String {
+    match err {
+        CheckError::Unreadable(why) => why,
+        other => other.to_string(),
+    }
+}
