@@ -13,11 +13,15 @@ use crate::check_file::CheckError;
 use crate::file_chunks::FileChunks;
 
 /// The most bytes read but not yet checked: the page reads faster than the
-/// worker checks, and without a bound a large file would pile up in the
-/// worker's message queue (memory: the 3× budget of a 1,000,000-row file).
-/// 16 MiB is some 90 ms of checking here, far more than the page needs to
-/// read the next chunk.
-pub const MOST_BYTES_IN_FLIGHT: u64 = 16 * 1024 * 1024;
+/// worker checks (85 MB in 120–320 ms against 0.5–0.8 s here), and without
+/// a bound a large file would pile up in the worker's message queue
+/// (memory: the 3× budget of a 1,000,000-row file). Measured on a
+/// 1,000,000-row file (2026-11-27 03:07–03:12 UTC, runs in turns): with
+/// 16 MiB the check waited 5–10 ms for chunks and added 214–217 MB to the
+/// renderer; with 8 MiB, 14–25 ms and 187–215 MB (191–205 MB when the
+/// worker read the file itself, waiting 64–216 ms). One 16 MiB run reached
+/// 2.7× the file; 8 MiB keeps most of the gain further from the 3× budget.
+pub const MOST_BYTES_IN_FLIGHT: u64 = 8 * 1024 * 1024;
 
 /// How far the check has come, as the reader sees it: bytes acknowledged
 /// (the check's progress), and whether the check is over.

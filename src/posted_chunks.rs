@@ -5,7 +5,7 @@
 //! Why the page reads the file and not the worker: a stream's reads need
 //! the reading thread's event loop, and the worker's is busy checking. Read
 //! by the worker, the stream's own work ran between the checker's chunks
-//! and added to the check's time (64–178 ms of waiting in a 1,000,000-row
+//! and added to the check's time (64–216 ms of waiting in a 1,000,000-row
 //! check; README, "In the browser"). Read by the page, whose thread is idle
 //! meanwhile, the chunks are already waiting when the checker wants them.
 
