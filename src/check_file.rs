@@ -15,12 +15,13 @@ use crate::perf;
 use crate::posted_chunks::PostedChunks;
 
 /// The most bytes checked at a time (the browser's chunks are smaller,
-/// 64 KiB to 1 MiB). The check runs in a worker, so a chunk may take longer
-/// than a page's frame; after each it reports progress.
+/// 64 KiB to 2 MiB in Chromium). The check runs in a worker, so a chunk
+/// may take longer than a page's frame; after each it reports progress.
 pub const CHUNK_BYTES: usize = 4 * 1024 * 1024;
 /// The most milliseconds of checking between two yields to the event loop,
-/// where the worker reads its messages (a cancel). Each yield costs a
-/// message round trip (1–3 ms measured), so small chunks share one.
+/// where the worker reads its messages (a cancel; the page's next chunks
+/// while earlier ones are still queued). Each yield costs a message round
+/// trip (1–3 ms measured), so small chunks share one.
 pub const YIELD_EVERY_MS: f64 = 50.0;
 
 /// How to check a file.
