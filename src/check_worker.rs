@@ -77,13 +77,32 @@ pub const WARM_UP_ROWS: usize = 5_000;
 /// build in turns, headless Chromium; README, "In the browser").
 pub const WARM_UP_CHECKS: usize = 3;
 
+/// Memory the warm-up writes once and frees, so that the first real check
+/// finds it ready: wasm memory a worker has not used yet costs the first
+/// check that grows into it (the browser maps each new page on its first
+/// write), and freed memory stays with the worker (wasm memory never
+/// shrinks) for the checks that follow. A 100,000-row file (8.4 MB) needs
+/// less than this; a larger one finds this much ready.
+///
+/// Measured in headless Chromium on this project's 2-core VM (2026-11-27
+/// 03:53–03:56 UTC, builds in turns, each check the first of a fresh
+/// worker): 100,000 rows checked in 44.6–87.9 ms, median 63.5, against
+/// 65.4–103.7 ms, median 75 (ten each); 1,000,000 rows in 557–655 ms
+/// against 659–732 ms (three each), with the renderer's peak 5–10 MB
+/// higher (734–739 MB against 723–732 MB). An earlier try with 32 MB on a
+/// slower VM, when the worker still read the file itself, showed no gain
+/// (README, "Known gaps").
+pub const WARM_MEMORY_BYTES: usize = 48 * 1024 * 1024;
+
 /// Checks a small generated file a few times, right after the worker
 /// starts (when the Import users dialog opens, while the person looks for
 /// their file). Browsers first run wasm with a baseline compiler and
 /// optimize the code that runs often; without this, the first real file
-/// of a session is checked by unoptimized code. The checks take 20–60 ms
-/// in all; requests that arrive meanwhile wait for them. The sample's seed
-/// is not the benchmark's.
+/// of a session is checked by unoptimized code. Then it readies
+/// [`WARM_MEMORY_BYTES`] of memory. The checks take 45–80 ms here and the
+/// memory 37–42 ms (six fresh workers, 2026-11-27 03:57 UTC: about 0.8 ms
+/// a megabyte, which is what the first real check saves); requests that
+/// arrive meanwhile wait. The sample's seed is not the benchmark's.
 fn warm_up() {
     let sample = user_import::sample::generate(&user_import::sample::SampleOptions {
         rows: WARM_UP_ROWS,
@@ -93,6 +112,10 @@ fn warm_up() {
     for _ in 0..WARM_UP_CHECKS {
         drop(user_import::check(&sample));
     }
+    // Written, not only allocated: fresh wasm memory reads as zeros
+    // without being mapped, and the allocator may hand it out untouched.
+    let ready = vec![1_u8; WARM_MEMORY_BYTES];
+    drop(std::hint::black_box(ready));
 }
 
 /// Answers the requests that arrive at `endpoint`, for as long as the page lives.
