@@ -19,7 +19,7 @@ use std::future::Future;
 use std::rc::{Rc, Weak};
 
 use futures_channel::oneshot;
-use js_sys::{Array, Reflect};
+use js_sys::{Array, Reflect, Uint8Array};
 use user_import::User;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -274,7 +274,7 @@ impl CheckClient {
         {
             in_flight.close();
         }
-        self.0.notify(&Request::Release { check });
+        self.0.notify(&Request::Release { check }, None);
     }
 }
 
@@ -308,7 +308,7 @@ impl Inner {
                 done,
             },
         );
-        self.post_when_ready(id, request);
+        self.post_when_ready(id, request, None);
         (id, answer)
     }
 
@@ -331,35 +331,20 @@ impl Inner {
     /// Hands a piece of check `check`'s file on to the worker; a chunk's
     /// memory moves to the worker, it is not copied.
     fn hand_on(&self, check: u32, piece: Piece) {
-        if self.broken.borrow().is_some() {
-            return;
+        match piece {
+            Piece::Chunk(chunk) => self.notify(&Request::Chunk { check }, Some(chunk)),
+            Piece::End => self.notify(&Request::FileEnd { check }, None),
+            Piece::Unreadable(message) => {
+                self.notify(&Request::FileUnreadable { check, message }, None)
+            }
         }
-        let id = self.next_id();
-        let (request, chunk) = match piece {
-            Piece::Chunk(chunk) => (Request::Chunk { check }, Some(chunk)),
-            Piece::End => (Request::FileEnd { check }, None),
-            Piece::Unreadable(message) => (Request::FileUnreadable { check, message }, None),
-        };
-        let mut data = to_message(
-            &Envelope {
-                id,
-                message: &request,
-            },
-            None,
-        );
-        let mut transfer = None;
-        if let Some(chunk) = chunk {
-            data = with_bytes(data, chunk);
-            transfer = Some(Array::of1(&chunk.buffer()));
-        }
-        self.post_or_wait(data, transfer);
     }
 
-    /// Sends `request`, which gets no reply.
-    fn notify(&self, request: &Request) {
+    /// Sends `request` (with `chunk` beside it), which gets no reply.
+    fn notify(&self, request: &Request, chunk: Option<&Uint8Array>) {
         let id = self.next_id();
         if self.broken.borrow().is_none() {
-            self.post_when_ready(id, request);
+            self.post_when_ready(id, request, chunk);
         }
     }
 
@@ -369,20 +354,21 @@ impl Inner {
         id
     }
 
-    fn post_when_ready(&self, id: u32, request: &Request) {
-        let data = to_message(
+    /// Posts `request` (with `chunk` beside it, its buffer moved), or keeps
+    /// it until the worker is ready.
+    fn post_when_ready(&self, id: u32, request: &Request, chunk: Option<&Uint8Array>) {
+        let mut data = to_message(
             &Envelope {
                 id,
                 message: request,
             },
             None,
         );
-        self.post_or_wait(data, None);
-    }
-
-    /// Posts `data` (moving the buffers in `transfer`), or keeps it until
-    /// the worker is ready.
-    fn post_or_wait(&self, data: JsValue, transfer: Option<Array>) {
+        let mut transfer = None;
+        if let Some(chunk) = chunk {
+            data = with_bytes(data, chunk);
+            transfer = Some(Array::of1(&chunk.buffer()));
+        }
         match self.waiting.borrow_mut().as_mut() {
             Some(waiting) => waiting.push((data, transfer)),
             None => self.post(&data, transfer.as_ref()),
