@@ -40,6 +40,17 @@ impl EmailClaims {
         self.claims.push(keyed_row(key(email), row));
     }
 
+    /// Appends the claims of rows counted from 0 in `other`, which follow
+    /// these rows from `first_index` on.
+    pub(crate) fn append(&mut self, other: EmailClaims, first_index: u32) {
+        self.claims.extend(
+            other
+                .claims
+                .into_iter()
+                .map(|c| keyed_row(key_of(c), row_of(c) + first_index)),
+        );
+    }
+
     /// Settles every email: calls `superseded(earlier, later)` for each row
     /// whose email a later row holds (the next one that does), and returns
     /// the index of the rows that hold each email last. `email_of` gives

@@ -87,6 +87,17 @@ impl RowStore {
         self.push_joined(&text, &ends, 0);
     }
 
+    /// Appends the rows of `other` (of the same width).
+    pub(crate) fn append(&mut self, other: RowStore) {
+        debug_assert!(self.width == other.width || other.ends.is_empty());
+        // Each row ends with a separator, so the first appended cell starts
+        // where the text ends now.
+        let base = self.text.len();
+        self.text.push_str(&other.text);
+        self.ends
+            .extend(other.ends.iter().map(|&end| offset(base + end as usize)));
+    }
+
     pub(crate) fn cell(&self, row: usize, column: usize) -> &str {
         let k = row * self.width + column;
         let start = if k == 0 {
