@@ -172,6 +172,7 @@ impl CheckerBuilder {
             stopped: false,
             awaiting_part: self.later_part,
             records_before_part: None,
+            appended: None,
         };
         if too_large {
             checker.fail(FileError::TooLarge {
@@ -219,6 +220,9 @@ pub struct Checker {
     awaiting_part: bool,
     /// A later part's records before it began (the header's row).
     records_before_part: Option<u32>,
+    /// Once a later part's first piece is appended: its records before it
+    /// began, and how far its row numbers move to follow this part's.
+    appended: Option<(u32, u32)>,
 }
 
 impl Default for Checker {
@@ -336,8 +340,41 @@ impl Checker {
         }
     }
 
-    /// Ends a later part's input and returns its rows, for the first
-    /// part's checker ([`Checker::append_part`]).
+    /// The rows a later part's checker has read since it began or since
+    /// the last call, as a [`Part`] for the first part's checker, which
+    /// appends the pieces in order ([`Checker::append_part`]); the last
+    /// piece comes from [`finish_part`](Checker::finish_part). Handing rows
+    /// on as they come keeps the later part's memory small (its checker
+    /// then holds no more than a piece), where the first part's checker
+    /// holds them all anyway.
+    ///
+    /// ```
+    /// use user_import::Checker;
+    ///
+    /// let file = "First Name,Last Name,Email\nAnn,Lee,ann@example.com\n\
+    ///             Bob,Stone,bob@example.com\nAnn,Lee,ann@example.com\n";
+    /// let split = file.find("Bob").unwrap();
+    /// let mut first = Checker::new();
+    /// first.feed(file[..split].as_bytes());
+    /// let mut later = Checker::builder().later_part().build();
+    /// later.feed(file[..split].as_bytes());
+    /// later.begin_part().unwrap();
+    /// for line in file[split..].split_inclusive('\n') {
+    ///     later.feed(line.as_bytes());
+    ///     first.append_part(later.take_part()).unwrap();
+    /// }
+    /// first.append_part(later.finish_part()).unwrap();
+    /// assert_eq!(first.finish().counts().superseded, 1);
+    /// ```
+    pub fn take_part(&mut self) -> Part {
+        if self.utf16.is_some() {
+            return Part::refused(PartRefused::Transcoded);
+        }
+        self.rows.take_part(self.records_before_part)
+    }
+
+    /// Ends a later part's input and returns its rows (those not taken
+    /// yet), for the first part's checker ([`Checker::append_part`]).
     pub fn finish_part(mut self) -> Part {
         self.end_input();
         if self.utf16.is_some() {
@@ -366,7 +403,21 @@ impl Checker {
         if !self.at_record_start() {
             return Err(PartRefused::NotAtRecordStart);
         }
-        self.rows.append(part)
+        // The part's rows are numbered after its header; here they follow
+        // the last record this checker read, piece after piece.
+        let shift = match self.appended {
+            Some((records_before, shift)) if records_before == part.records_before => shift,
+            Some(_) => return Err(PartRefused::Garbled),
+            None => self
+                .rows
+                .records
+                .checked_sub(part.records_before)
+                .ok_or(PartRefused::NotAtRecordStart)?,
+        };
+        let records_before = part.records_before;
+        self.rows.append(part, shift)?;
+        self.appended = Some((records_before, shift));
+        Ok(())
     }
 
     /// The end of the input: what is left of it is sniffed, decoded and
@@ -833,6 +884,30 @@ impl Rows {
         }
     }
 
+    /// The rows read so far of a later part (see [`crate::part`]) that
+    /// began after `records_before` records, not settled; the next piece
+    /// starts empty.
+    fn take_part(&mut self, records_before: Option<u32>) -> Part {
+        if self.file_errors.is_empty() && !self.edits.is_empty() {
+            return Part::refused(PartRefused::Edits);
+        }
+        let width = self.store.width();
+        let piece = Rows {
+            store: std::mem::replace(&mut self.store, RowStore::with_capacity(width, 0)),
+            metas: std::mem::take(&mut self.metas),
+            errors: std::mem::take(&mut self.errors),
+            emails: std::mem::take(&mut self.emails),
+            blank_rows: std::mem::take(&mut self.blank_rows),
+            file_errors: self.file_errors.clone(),
+            columns: self.columns.clone(),
+            encoding: self.encoding,
+            records: self.records,
+            decoder: CellDecoder::new(self.decoder.encoding()),
+            ..Rows::new(None, self.max_rows)
+        };
+        piece.into_part(records_before)
+    }
+
     /// The rows of a later part (see [`crate::part`]) that began after
     /// `records_before` records, not settled.
     fn into_part(self, records_before: Option<u32>) -> Part {
@@ -852,7 +927,7 @@ impl Rows {
             refused: None,
             records_before,
             records: self.records,
-            data_rows: self.data_rows,
+            data_rows: self.metas.len() as u32,
             blank_rows: self.blank_rows,
             sniffed: self.encoding,
             decided: self.decoder.encoding(),
@@ -864,10 +939,10 @@ impl Rows {
         }
     }
 
-    /// Appends a later part's rows, renumbered to follow the rows read so
-    /// far; refused (and nothing appended) where the part could have read
-    /// the file differently.
-    fn append(&mut self, part: Part) -> Result<(), PartRefused> {
+    /// Appends a later part's rows, their numbers moved by `shift`;
+    /// refused (and nothing appended) where the part could have read the
+    /// file differently.
+    fn append(&mut self, part: Part, shift: u32) -> Result<(), PartRefused> {
         if self.columns.is_none() || part.columns != self.columns {
             return Err(PartRefused::HeaderDiffers);
         }
@@ -888,12 +963,10 @@ impl Rows {
             .checked_add(part.data_rows)
             .filter(|&rows| rows <= self.max_rows)
             .ok_or(PartRefused::TooManyRows)?;
-        // The part's rows are numbered after its header; here they follow
-        // the last record read.
-        let shift = self
-            .records
-            .checked_sub(part.records_before)
-            .ok_or(PartRefused::NotAtRecordStart)?;
+        let records = shift
+            .checked_add(part.records)
+            .filter(|&records| records >= self.records)
+            .ok_or(PartRefused::Garbled)?;
 
         if let Some(encoding) = adopted {
             self.decoder = CellDecoder::new(Some(encoding));
@@ -912,7 +985,7 @@ impl Rows {
             error
         }));
         self.emails.append(part.emails, first_index);
-        self.records = shift + part.records;
+        self.records = records;
         self.data_rows = data_rows;
         self.blank_rows += part.blank_rows;
         Ok(())

@@ -5,7 +5,18 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use user_import::sample::{generate, SampleOptions};
-use user_import::{CellEdit, Checker, ExistingUser, PartRefused, Report};
+use user_import::{CellEdit, Checker, ExistingUser, Part, PartRefused, Report};
+
+/// How the later part's rows reach the first part's checker.
+#[derive(Debug, Clone, Copy)]
+enum Handoff {
+    /// All at the end ([`Checker::finish_part`]).
+    Whole,
+    /// A piece after every chunk ([`Checker::take_part`]), the rest at the end.
+    Pieces,
+    /// As pieces, each through its byte form ([`Part::write_bytes`]).
+    Bytes,
+}
 
 /// `bytes` checked in two parts: the first up to `split`, the later one
 /// from there, its checker given the file's first `head` bytes for the
@@ -16,6 +27,16 @@ fn check_in_parts(
     head: usize,
     chunk: usize,
 ) -> Result<Report, PartRefused> {
+    check_handing_off(bytes, split, head, chunk, Handoff::Whole)
+}
+
+fn check_handing_off(
+    bytes: &[u8],
+    split: usize,
+    head: usize,
+    chunk: usize,
+    handoff: Handoff,
+) -> Result<Report, PartRefused> {
     let mut first = Checker::new();
     for piece in bytes[..split].chunks(chunk) {
         first.feed(piece);
@@ -25,10 +46,21 @@ fn check_in_parts(
         later.feed(piece);
     }
     later.begin_part()?;
+    let hand_on = |first: &mut Checker, part: Part| match handoff {
+        Handoff::Bytes => {
+            let mut posted = Vec::new();
+            part.write_bytes(&mut posted)?;
+            first.append_part(Part::from_bytes(&posted)?)
+        }
+        Handoff::Whole | Handoff::Pieces => first.append_part(part),
+    };
     for piece in bytes[split..].chunks(chunk) {
         later.feed(piece);
+        if !matches!(handoff, Handoff::Whole) {
+            hand_on(&mut first, later.take_part())?;
+        }
     }
-    first.append_part(later.finish_part())?;
+    hand_on(&mut first, later.finish_part())?;
     Ok(first.finish())
 }
 
@@ -74,6 +106,11 @@ fn a_generated_file_joins_at_every_line_end_into_the_whole_report() {
         for head in [header_end, split.min(header_end + 100), split] {
             let joined = check_in_parts(&bytes, split, head, 4096)
                 .unwrap_or_else(|why| panic!("split at {split}, head {head}: {why}"));
+            assert_same(&joined, &whole);
+        }
+        for handoff in [Handoff::Pieces, Handoff::Bytes] {
+            let joined = check_handing_off(&bytes, split, split, 1000, handoff)
+                .unwrap_or_else(|why| panic!("split at {split}, {handoff:?}: {why}"));
             assert_same(&joined, &whole);
         }
     }
@@ -276,6 +313,7 @@ proptest! {
         split_at in any::<prop::sample::Index>(),
         head_at in any::<prop::sample::Index>(),
         chunk in 1usize..9,
+        handoff in prop_oneof![Just(Handoff::Whole), Just(Handoff::Pieces), Just(Handoff::Bytes)],
     ) {
         let bytes = [format!("{HEADER}\r\n").into_bytes(), body.concat()].concat();
         // Mostly at line ends, where a join can work; anywhere otherwise.
@@ -293,9 +331,49 @@ proptest! {
         } else {
             head_at.index(split + 1)
         };
-        if let Ok(joined) = check_in_parts(&bytes, split, head, chunk) {
+        if let Ok(joined) = check_handing_off(&bytes, split, head, chunk, handoff) {
             assert_same(&joined, &user_import::check(&bytes));
         }
+    }
+
+    #[test]
+    fn arbitrary_bytes_are_never_a_part_that_panics(
+        bytes in prop::collection::vec(any::<u8>(), 0..300),
+    ) {
+        let mut first = Checker::new();
+        first.feed(format!("{HEADER}\r\n").as_bytes());
+        if let Ok(part) = Part::from_bytes(&bytes) {
+            let _ = first.append_part(part);
+        }
+        let _ = first.finish().error_file();
+    }
+
+    #[test]
+    fn damaged_part_bytes_are_refused_or_harmless(
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+    ) {
+        let text = file(&[
+            "Ann,Lee,ann@,2041,,,",
+            "Bob,Stone,bob@example.com,2041,+44 20 7946 0958,,",
+            "Zoë,O'Brien,ANN@example.com,,,,",
+        ]);
+        let split = line_starts(text.as_bytes())[1];
+        let mut later = Checker::builder().later_part().build();
+        later.feed(&text.as_bytes()[..split]);
+        later.begin_part().unwrap();
+        later.feed(&text.as_bytes()[split..]);
+        let mut bytes = Vec::new();
+        later.finish_part().write_bytes(&mut bytes).unwrap();
+        for (at, value) in flips {
+            *at.get_mut(&mut bytes) = value;
+        }
+        let mut first = Checker::new();
+        first.feed(&text.as_bytes()[..split]);
+        if let Ok(part) = Part::from_bytes(&bytes) {
+            let _ = first.append_part(part);
+        }
+        let report = first.finish();
+        let _ = (report.error_file(), report.accepted().count(), report.warnings().len());
     }
 
     #[test]
