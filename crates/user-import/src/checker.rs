@@ -19,7 +19,6 @@ use crate::email_index::{EmailClaims, EmailIndex};
 use crate::error::{quoted, ErrorCode, FileError, RowError, Warning};
 use crate::header::{header_score, map_header, Columns};
 use crate::parse::{Flow, ParseEnd, Parser, RawRecord};
-use crate::part::{Part, PartRefused};
 use crate::report::{Directory, ExistingUser, Report, RowMeta};
 use crate::rules::{self, extension_number, prepare_cell};
 use crate::schema::{group_thousands, Field, CELL_MAX_CHARS};
@@ -64,7 +63,6 @@ pub struct CheckerBuilder {
     directory: Option<Directory>,
     expected_bytes: u64,
     edits: Vec<CellEdit>,
-    later_part: bool,
 }
 
 /// A cell corrected by hand after a check (in the app's results table): the
@@ -142,16 +140,6 @@ impl CheckerBuilder {
         self
     }
 
-    /// A checker for a later part of a file (see [`crate::part`]): it
-    /// reads the header from the file's first bytes, skips the rows after
-    /// it until [`Checker::begin_part`], then checks the part's rows, and
-    /// ends with [`Checker::finish_part`]. Give it the part's size as
-    /// [`expected_bytes`](CheckerBuilder::expected_bytes).
-    pub fn later_part(mut self) -> CheckerBuilder {
-        self.later_part = true;
-        self
-    }
-
     pub fn build(self) -> Checker {
         let too_large = self.expected_bytes > self.limits.max_bytes;
         let mut checker = Checker {
@@ -170,9 +158,6 @@ impl CheckerBuilder {
                 ..Rows::new(self.directory, self.limits.max_rows)
             },
             stopped: false,
-            awaiting_part: self.later_part,
-            records_before_part: None,
-            appended: None,
         };
         if too_large {
             checker.fail(FileError::TooLarge {
@@ -215,14 +200,6 @@ pub struct Checker {
     rows: Rows,
     /// A file error ended the check; further bytes are ignored.
     stopped: bool,
-    /// A later part's checker, before its part begins: records after the
-    /// header are skipped (they belong to an earlier part).
-    awaiting_part: bool,
-    /// A later part's records before it began (the header's row).
-    records_before_part: Option<u32>,
-    /// Once a later part's first piece is appended: its records before it
-    /// began, and how far its row numbers move to follow this part's.
-    appended: Option<(u32, u32)>,
 }
 
 impl Default for Checker {
@@ -289,140 +266,6 @@ impl Checker {
 
     /// Ends the input and returns the report.
     pub fn finish(mut self) -> Report {
-        self.end_input();
-        self.rows.finish()
-    }
-
-    /// Whether the bytes fed so far end exactly where a record starts, past
-    /// the header: where a later part of the file may begin (see
-    /// [`crate::part`]). False inside a quoted cell that runs on, between
-    /// the CR and LF of a line end, after a file error, and for a UTF-16
-    /// file.
-    pub fn at_record_start(&self) -> bool {
-        !self.stopped
-            && self.utf16.is_none()
-            && self.rows.columns.is_some()
-            && !self.awaiting_part
-            && self.parser.as_ref().is_some_and(Parser::at_record_start)
-    }
-
-    /// For a [`later_part`](CheckerBuilder::later_part) checker that has
-    /// been fed the file's first bytes, up to the header's end at least:
-    /// the part starts with the next byte fed, which must start a record
-    /// of the file. Refused when the header is not read yet, on a file
-    /// error, and for a UTF-16 file.
-    pub fn begin_part(&mut self) -> Result<(), PartRefused> {
-        if let Some(error) = self.rows.file_errors.first() {
-            return Err(PartRefused::FileError(error.clone()));
-        }
-        if !self.stopped && !self.sniffed {
-            // A head shorter than the sniff: a file's first bytes decide
-            // the same here as for the first part, or the first part's
-            // check fails on them (a binary file, UTF-16 without a
-            // byte-order mark) and refuses the join.
-            let head = std::mem::take(&mut self.head);
-            self.sniff_start(&head);
-        }
-        if let Some(error) = self.rows.file_errors.first() {
-            return Err(PartRefused::FileError(error.clone()));
-        }
-        if self.utf16.is_some() {
-            return Err(PartRefused::Transcoded);
-        }
-        match &mut self.parser {
-            Some(parser) if self.awaiting_part && self.rows.columns.is_some() => {
-                parser.restart();
-                self.awaiting_part = false;
-                self.records_before_part = Some(self.rows.records);
-                Ok(())
-            }
-            _ => Err(PartRefused::HeaderUnread),
-        }
-    }
-
-    /// The rows a later part's checker has read since it began or since
-    /// the last call, as a [`Part`] for the first part's checker, which
-    /// appends the pieces in order ([`Checker::append_part`]); the last
-    /// piece comes from [`finish_part`](Checker::finish_part). Handing rows
-    /// on as they come keeps the later part's memory small (its checker
-    /// then holds no more than a piece), where the first part's checker
-    /// holds them all anyway.
-    ///
-    /// ```
-    /// use user_import::Checker;
-    ///
-    /// let file = "First Name,Last Name,Email\nAnn,Lee,ann@example.com\n\
-    ///             Bob,Stone,bob@example.com\nAnn,Lee,ann@example.com\n";
-    /// let split = file.find("Bob").unwrap();
-    /// let mut first = Checker::new();
-    /// first.feed(file[..split].as_bytes());
-    /// let mut later = Checker::builder().later_part().build();
-    /// later.feed(file[..split].as_bytes());
-    /// later.begin_part().unwrap();
-    /// for line in file[split..].split_inclusive('\n') {
-    ///     later.feed(line.as_bytes());
-    ///     first.append_part(later.take_part()).unwrap();
-    /// }
-    /// first.append_part(later.finish_part()).unwrap();
-    /// assert_eq!(first.finish().counts().superseded, 1);
-    /// ```
-    pub fn take_part(&mut self) -> Part {
-        if self.utf16.is_some() {
-            return Part::refused(PartRefused::Transcoded);
-        }
-        self.rows.take_part(self.records_before_part)
-    }
-
-    /// Ends a later part's input and returns its rows (those not taken
-    /// yet), for the first part's checker ([`Checker::append_part`]).
-    pub fn finish_part(mut self) -> Part {
-        self.end_input();
-        if self.utf16.is_some() {
-            return Part::refused(PartRefused::Transcoded);
-        }
-        self.rows.into_part(self.records_before_part)
-    }
-
-    /// Appends the rows of a later part of the file, which starts where the
-    /// bytes fed to this checker end ([`Checker::at_record_start`]). Feed
-    /// nothing more afterwards; [`finish`](Checker::finish) as usual. When
-    /// refused, nothing is appended: check the whole file with one checker.
-    pub fn append_part(&mut self, part: Part) -> Result<(), PartRefused> {
-        if let Some(why) = part.refused {
-            return Err(why);
-        }
-        if let Some(error) = self.rows.file_errors.first() {
-            return Err(PartRefused::FileError(error.clone()));
-        }
-        if self.utf16.is_some() {
-            return Err(PartRefused::Transcoded);
-        }
-        if !self.rows.edits.is_empty() {
-            return Err(PartRefused::Edits);
-        }
-        if !self.at_record_start() {
-            return Err(PartRefused::NotAtRecordStart);
-        }
-        // The part's rows are numbered after its header; here they follow
-        // the last record this checker read, piece after piece.
-        let shift = match self.appended {
-            Some((records_before, shift)) if records_before == part.records_before => shift,
-            Some(_) => return Err(PartRefused::Garbled),
-            None => self
-                .rows
-                .records
-                .checked_sub(part.records_before)
-                .ok_or(PartRefused::NotAtRecordStart)?,
-        };
-        let records_before = part.records_before;
-        self.rows.append(part, shift)?;
-        self.appended = Some((records_before, shift));
-        Ok(())
-    }
-
-    /// The end of the input: what is left of it is sniffed, decoded and
-    /// parsed (a last record without a line end, an unclosed quote).
-    fn end_input(&mut self) {
         if !self.stopped && !self.sniffed {
             let head = std::mem::take(&mut self.head);
             self.sniff_start(&head);
@@ -442,16 +285,13 @@ impl Checker {
         if !self.stopped {
             if let Some(parser) = &mut self.parser {
                 let rows = &mut self.rows;
-                if self.awaiting_part {
-                    parser.finish(&mut |record| rows.record_before_part(record));
-                } else {
-                    parser.finish(&mut |record| rows.record(record));
-                }
+                parser.finish(&mut |record| rows.record(record));
                 if let Some(end) = parser.stopped() {
                     self.parse_ended(end);
                 }
             }
         }
+        self.rows.finish()
     }
 
     /// Decides from the file's first bytes (up to [`SNIFF_LEN`] of `start`)
@@ -540,13 +380,7 @@ impl Checker {
             return;
         };
         let rows = &mut self.rows;
-        // Two closures, so that a whole file's records take no extra test.
-        let flow = if self.awaiting_part {
-            parser.feed(text, &mut |record| rows.record_before_part(record))
-        } else {
-            parser.feed(text, &mut |record| rows.record(record))
-        };
-        if flow == Flow::Stop {
+        if parser.feed(text, &mut |record| rows.record(record)) == Flow::Stop {
             if let Some(end) = parser.stopped() {
                 self.parse_ended(end);
             }
@@ -721,15 +555,6 @@ impl Rows {
         }
     }
 
-    /// A record read by a later part's checker before its part begins:
-    /// the header is read, the rows after it belong to an earlier part.
-    fn record_before_part(&mut self, record: RawRecord<'_>) -> Flow {
-        if self.columns.is_some() {
-            return Flow::Continue;
-        }
-        self.record(record)
-    }
-
     fn record(&mut self, record: RawRecord<'_>) -> Flow {
         self.records = self.records.saturating_add(1);
         let edits = self.edits_of_this_row();
@@ -882,113 +707,6 @@ impl Rows {
         if let Some(email) = valid_email {
             self.emails.claim(email, index);
         }
-    }
-
-    /// The rows read so far of a later part (see [`crate::part`]) that
-    /// began after `records_before` records, not settled; the next piece
-    /// starts empty.
-    fn take_part(&mut self, records_before: Option<u32>) -> Part {
-        if self.file_errors.is_empty() && !self.edits.is_empty() {
-            return Part::refused(PartRefused::Edits);
-        }
-        let width = self.store.width();
-        let piece = Rows {
-            store: std::mem::replace(&mut self.store, RowStore::with_capacity(width, 0)),
-            metas: std::mem::take(&mut self.metas),
-            errors: std::mem::take(&mut self.errors),
-            emails: std::mem::take(&mut self.emails),
-            blank_rows: std::mem::take(&mut self.blank_rows),
-            file_errors: self.file_errors.clone(),
-            columns: self.columns.clone(),
-            encoding: self.encoding,
-            records: self.records,
-            decoder: CellDecoder::new(self.decoder.encoding()),
-            ..Rows::new(None, self.max_rows)
-        };
-        piece.into_part(records_before)
-    }
-
-    /// The rows of a later part (see [`crate::part`]) that began after
-    /// `records_before` records, not settled.
-    fn into_part(self, records_before: Option<u32>) -> Part {
-        let refused = if let Some(error) = self.file_errors.first() {
-            Some(PartRefused::FileError(error.clone()))
-        } else if !self.edits.is_empty() {
-            Some(PartRefused::Edits)
-        } else if records_before.is_none() {
-            Some(PartRefused::HeaderUnread)
-        } else {
-            None
-        };
-        let (None, Some(records_before)) = (refused.clone(), records_before) else {
-            return Part::refused(refused.unwrap_or(PartRefused::HeaderUnread));
-        };
-        Part {
-            refused: None,
-            records_before,
-            records: self.records,
-            data_rows: self.metas.len() as u32,
-            blank_rows: self.blank_rows,
-            sniffed: self.encoding,
-            decided: self.decoder.encoding(),
-            columns: self.columns,
-            store: self.store,
-            metas: self.metas,
-            errors: self.errors,
-            emails: self.emails,
-        }
-    }
-
-    /// Appends a later part's rows, their numbers moved by `shift`;
-    /// refused (and nothing appended) where the part could have read the
-    /// file differently.
-    fn append(&mut self, part: Part, shift: u32) -> Result<(), PartRefused> {
-        if self.columns.is_none() || part.columns != self.columns {
-            return Err(PartRefused::HeaderDiffers);
-        }
-        if part.sniffed != self.encoding {
-            return Err(PartRefused::EncodingDiffers);
-        }
-        // The first cell beyond ASCII decides the encoding: the part's
-        // decision stands if this part's cells were all ASCII.
-        let adopted = match (self.decoder.encoding(), part.decided) {
-            (Some(mine), Some(theirs)) if mine != theirs => {
-                return Err(PartRefused::EncodingDiffers)
-            }
-            (None, Some(theirs)) => Some(theirs),
-            _ => None,
-        };
-        let data_rows = self
-            .data_rows
-            .checked_add(part.data_rows)
-            .filter(|&rows| rows <= self.max_rows)
-            .ok_or(PartRefused::TooManyRows)?;
-        let records = shift
-            .checked_add(part.records)
-            .filter(|&records| records >= self.records)
-            .ok_or(PartRefused::Garbled)?;
-
-        if let Some(encoding) = adopted {
-            self.decoder = CellDecoder::new(Some(encoding));
-            if encoding == Encoding::Windows1252 {
-                self.warnings.insert(0, Warning::Windows1252);
-            }
-        }
-        let first_index = self.metas.len() as u32;
-        self.store.append(part.store);
-        self.metas.extend(part.metas.into_iter().map(|mut meta| {
-            meta.row += shift;
-            meta
-        }));
-        self.errors.extend(part.errors.into_iter().map(|mut error| {
-            error.row += shift;
-            error
-        }));
-        self.emails.append(part.emails, first_index);
-        self.records = records;
-        self.data_rows = data_rows;
-        self.blank_rows += part.blank_rows;
-        Ok(())
     }
 
     fn finish(mut self) -> Report {

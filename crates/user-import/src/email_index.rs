@@ -40,30 +40,6 @@ impl EmailClaims {
         self.claims.push(keyed_row(key(email), row));
     }
 
-    /// The claims as keyed rows, in row order (see [`crate::keyed_rows`]).
-    pub(crate) fn keyed_rows(&self) -> &[u64] {
-        &self.claims
-    }
-
-    /// Claims from [`keyed_rows`](EmailClaims::keyed_rows) that came from
-    /// elsewhere, of rows `0..rows`: refused unless in row order.
-    pub(crate) fn from_keyed_rows(claims: Vec<u64>, rows: u32) -> Option<EmailClaims> {
-        let in_order = claims.windows(2).all(|w| row_of(w[0]) < row_of(w[1]));
-        let in_range = claims.last().is_none_or(|&c| row_of(c) < rows);
-        (in_order && in_range).then_some(EmailClaims { claims })
-    }
-
-    /// Appends the claims of rows counted from 0 in `other`, which follow
-    /// these rows from `first_index` on.
-    pub(crate) fn append(&mut self, other: EmailClaims, first_index: u32) {
-        self.claims.extend(
-            other
-                .claims
-                .into_iter()
-                .map(|c| keyed_row(key_of(c), row_of(c) + first_index)),
-        );
-    }
-
     /// Settles every email: calls `superseded(earlier, later)` for each row
     /// whose email a later row holds (the next one that does), and returns
     /// the index of the rows that hold each email last. `email_of` gives

@@ -70,7 +70,6 @@ mod header;
 mod keyed_rows;
 mod licenses;
 mod parse;
-pub mod part;
 mod report;
 pub mod rules;
 pub mod sample;
@@ -86,7 +85,6 @@ pub use decode::{Encoding, NotText};
 pub use error::{ErrorCode, FileError, Problem, RowError, Warning};
 pub use error_file::{error_file_name, users_file};
 pub use licenses::{license, License, LICENSES};
-pub use part::{Part, PartRefused};
 pub use report::{
     AcceptedUser, Counts, ExistingUser, RejectedRow, Report, RowStatus, SupersededRow,
 };

@@ -188,25 +188,6 @@ impl Parser {
         self.stopped
     }
 
-    /// Whether the input so far ended a record and nothing of the next one
-    /// has come: the next byte starts a record (not a quoted cell's next
-    /// line, not the LF of a CRLF).
-    pub(crate) fn at_record_start(&self) -> bool {
-        self.stopped.is_none()
-            && self.state == State::StartCell
-            && self.record.ends.is_empty()
-            && self.record.bytes.is_empty()
-    }
-
-    /// Forgets the record in progress: the next byte starts a record (a
-    /// later part of the file, which starts at a record: see
-    /// [`Checker::begin_part`](crate::Checker::begin_part)).
-    pub(crate) fn restart(&mut self) {
-        self.state = State::StartCell;
-        self.record.clear();
-        self.after_cr = false;
-    }
-
     /// Parses `input`, calling `on_record` for every complete record.
     pub(crate) fn feed(
         &mut self,

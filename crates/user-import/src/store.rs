@@ -30,12 +30,8 @@ impl RowStore {
         }
     }
 
-    pub(crate) fn width(&self) -> usize {
-        self.width
-    }
-
-    /// Rows stored.
-    pub(crate) fn rows(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.ends.len().checked_div(self.width).unwrap_or(0)
     }
 
@@ -89,45 +85,6 @@ impl RowStore {
             })
             .collect();
         self.push_joined(&text, &ends, 0);
-    }
-
-    /// The cells' text and where each cell ends (see the fields).
-    pub(crate) fn raw(&self) -> (&str, &[u32]) {
-        (&self.text, &self.ends)
-    }
-
-    /// A store of `width` cells a row from [`raw`](RowStore::raw) parts
-    /// that came from elsewhere: refused unless every cell lies in the
-    /// text, on character boundaries, each followed by one ASCII byte (its
-    /// separator: the file's delimiter where a row was copied whole).
-    pub(crate) fn from_raw(width: usize, text: String, ends: Vec<u32>) -> Option<RowStore> {
-        if width == 0 && !ends.is_empty() || width > 0 && !ends.len().is_multiple_of(width) {
-            return None;
-        }
-        let mut start = 0;
-        for &end in &ends {
-            let end = end as usize;
-            if end < start
-                || !text.is_char_boundary(start)
-                || !text.is_char_boundary(end)
-                || !text.as_bytes().get(end).is_some_and(u8::is_ascii)
-            {
-                return None;
-            }
-            start = end + 1;
-        }
-        (start == text.len()).then_some(RowStore { text, ends, width })
-    }
-
-    /// Appends the rows of `other` (of the same width).
-    pub(crate) fn append(&mut self, other: RowStore) {
-        debug_assert!(self.width == other.width || other.ends.is_empty());
-        // Each row ends with a separator, so the first appended cell starts
-        // where the text ends now.
-        let base = self.text.len();
-        self.text.push_str(&other.text);
-        self.ends
-            .extend(other.ends.iter().map(|&end| offset(base + end as usize)));
     }
 
     pub(crate) fn cell(&self, row: usize, column: usize) -> &str {
@@ -187,7 +144,7 @@ mod tests {
         store.push(["a", "b"].into_iter());
         store.push(["c", "d", "e", "f"].into_iter());
         store.push(["", "é", ""].into_iter());
-        assert_eq!(store.rows(), 3);
+        assert_eq!(store.len(), 3);
         assert_eq!(store.row(0).collect::<Vec<_>>(), ["a", "b", ""]);
         assert_eq!(store.row(1).collect::<Vec<_>>(), ["c", "d", "e"]);
         assert_eq!(store.cell(2, 1), "é");
