@@ -9,9 +9,9 @@
 //! Worker: [`check_client`] is the page's side (it reads the file with
 //! [`file_pump`] and [`file_chunks`]), [`check_worker`] the worker's (it
 //! checks the chunks it is posted, [`posted_chunks`], with [`check_file`]),
-//! [`check_protocol`] the messages between them; [`checked`] is the data the results show; [`import_run`]
-//! posts the accepted users in batches; the rest are views, composed by
-//! [`portal`].
+//! [`check_protocol`] the messages between them; [`checked`] is the data
+//! the results show; [`import_run`] posts the accepted users in batches;
+//! the rest are views, composed by [`portal`].
 
 pub mod api;
 pub mod assign_user;
