@@ -26,12 +26,38 @@ pub(crate) const LANES: usize = 16;
 
 /// The first 16 bytes of `bytes`, or all of fewer, with NUL in the lanes
 /// past them: callers mask those lanes' bits off.
+///
+/// Copied as two overlapping words, not with `copy_from_slice`: a copy of
+/// a length known only at run time is a call to `memcpy` (in wasm, to
+/// `memory.copy`), once per email checked. Without the call, a
+/// 100,000-row check took about 2% less time in Chromium (README,
+/// "Benchmarks").
 #[inline]
 pub(crate) fn load_partial(bytes: &[u8]) -> Bytes16 {
     let len = bytes.len().min(LANES);
     let mut block = [0; LANES];
-    block[..len].copy_from_slice(&bytes[..len]);
+    if len >= 8 {
+        let (head, tail) = (first_word::<8>(bytes), first_word::<8>(&bytes[len - 8..]));
+        block[len - 8..len].copy_from_slice(&tail);
+        block[..8].copy_from_slice(&head);
+    } else if len >= 4 {
+        let (head, tail) = (first_word::<4>(bytes), first_word::<4>(&bytes[len - 4..]));
+        block[len - 4..len].copy_from_slice(&tail);
+        block[..4].copy_from_slice(&head);
+    } else {
+        for (lane, &b) in block.iter_mut().zip(&bytes[..len]) {
+            *lane = b;
+        }
+    }
     Bytes16::load(&block)
+}
+
+/// The first `N` bytes of `bytes`, which has at least `N`.
+#[inline(always)]
+fn first_word<const N: usize>(bytes: &[u8]) -> [u8; N] {
+    let mut word = [0; N];
+    word.copy_from_slice(&bytes[..N]);
+    word
 }
 
 /// The operations in their plain form: the definition of each, and the
@@ -234,6 +260,21 @@ mod tests {
         assert_eq!(v.eq(b',').bits(), 0b10);
         assert_eq!(v.eq(0).bits(), 0xFFF8);
         assert_eq!(load_partial(&[b'x'; 20]).eq(b'x').bits(), 0xFFFF);
+    }
+
+    #[test]
+    fn a_partial_load_keeps_every_byte_in_its_lane_at_every_length() {
+        let bytes: Vec<u8> = (1..=20).collect();
+        for len in 0..=bytes.len() {
+            let v = load_partial(&bytes[..len]);
+            let loaded = len.min(LANES);
+            for (lane, &b) in bytes.iter().enumerate().take(LANES) {
+                let expected = if lane < loaded { 1 << lane } else { 0 };
+                assert_eq!(v.eq(b).bits(), expected, "length {len}, lane {lane}");
+            }
+            let nul_lanes = (0xFFFF_u32 >> loaded) << loaded;
+            assert_eq!(v.eq(0).bits(), nul_lanes, "length {len}");
+        }
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub(crate) fn lowercase(value: &str) -> Cow<'_, str> {
 }
 
 /// Whether `value` is a valid address, without lowercasing it.
+// Inlined in wasm: see `rules::check`.
+#[cfg_attr(target_arch = "wasm32", inline(always))]
 pub(crate) fn check_email(value: &str) -> Result<(), Problem> {
     let bytes = value.as_bytes();
     if is_common_address(bytes) || is_plainly_valid(bytes) {
@@ -142,6 +144,8 @@ fn is_plainly_valid(bytes: &[u8]) -> bool {
 /// letters, digits, hyphens and dots. Each kind of byte becomes a bit mask
 /// ([`Bytes16`]), and the rules become tests on the masks. `false` leaves
 /// the address to [`is_plainly_valid`], so this never refuses one alone.
+// Inlined in wasm: see `rules::check`.
+#[cfg_attr(target_arch = "wasm32", inline(always))]
 fn is_common_address(bytes: &[u8]) -> bool {
     let len = bytes.len();
     if len == 0 || len > 64 {

@@ -60,6 +60,16 @@ pub fn normalize(field: Field, value: &str) -> Result<Option<Cow<'_, str>>, Prob
 /// Whether a trimmed cell passes `field`'s rule, without building the
 /// value: the check of a large file calls this for every cell. `scratch` is
 /// a buffer the caller reuses.
+///
+/// In wasm, this function, [`prepare_cell`] and each rule's one-pass
+/// accept (`check_name`, `check_text`, `check_email` and its
+/// `is_common_address`, `check_phone`) are inlined into the check of a
+/// row: LLVM left them as calls there, one or more per cell, each passing
+/// slices and a `Result` through memory. Inlined, a 100,000-row check took
+/// about 13% less time in Chromium (README, "Benchmarks"). Natively LLVM
+/// already inlines what pays: forcing this function inline there added
+/// 4.6% instructions (callgrind) for the same time.
+#[cfg_attr(target_arch = "wasm32", inline(always))]
 pub fn check(field: Field, value: &str, scratch: &mut String) -> Result<(), Problem> {
     if value.is_empty() {
         return normalize(field, value).map(drop);
@@ -87,6 +97,8 @@ pub fn check(field: Field, value: &str, scratch: &mut String) -> Result<(), Prob
 /// assert_eq!(prepare_cell("'+44 20 7946 0958"), "+44 20 7946 0958");
 /// assert_eq!(prepare_cell("'Neill"), "'Neill");
 /// ```
+// Inlined in wasm: see [`check`].
+#[cfg_attr(target_arch = "wasm32", inline(always))]
 pub fn prepare_cell(raw: &str) -> &str {
     let unguarded = match raw.as_bytes() {
         [b'\'', b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r', ..] => &raw[1..],

@@ -96,6 +96,8 @@ pub(crate) fn write_phone(value: &str, out: &mut String) -> Result<(), Problem> 
 /// formats, which a branch per byte would keep guessing wrong); anything
 /// else, and every refusal, goes to [`write_phone`], which has the
 /// messages.
+// Inlined in wasm: see `rules::check`.
+#[cfg_attr(target_arch = "wasm32", inline(always))]
 pub(crate) fn check_phone(value: &str, scratch: &mut String) -> Result<(), Problem> {
     let bytes = value.as_bytes();
     let (mut classes, mut digits, mut pluses) = (0, 0, 0);

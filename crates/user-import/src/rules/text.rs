@@ -5,6 +5,8 @@ use crate::schema::{Field, NAME_FORBIDDEN, NAME_MAX_CHARS, TEXT_MAX_CHARS};
 
 /// First and last names: 1–50 characters, at least one letter, no control
 /// characters, none of `< > " \ / % #`.
+// Inlined in wasm: see `rules::check`.
+#[cfg_attr(target_arch = "wasm32", inline(always))]
 pub(super) fn check_name(field: Field, value: &str) -> Result<&str, Problem> {
     let scan = Scan::of(value.as_bytes());
     if scan.flags & (CONTROL | FORBIDDEN | LOOK_CLOSER) == 0
@@ -104,6 +106,8 @@ impl Scan {
     }
 }
 
+// Inlined in wasm: see `rules::check`.
+#[cfg_attr(target_arch = "wasm32", inline(always))]
 pub(super) fn check_text(field: Field, value: &str) -> Result<&str, Problem> {
     let scan = Scan::of(value.as_bytes());
     if scan.flags & (CONTROL | LOOK_CLOSER) == 0 && scan.chars <= TEXT_MAX_CHARS {
