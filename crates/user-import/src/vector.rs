@@ -36,28 +36,25 @@ pub(crate) const LANES: usize = 16;
 pub(crate) fn load_partial(bytes: &[u8]) -> Bytes16 {
     let len = bytes.len().min(LANES);
     let mut block = [0; LANES];
-    if len >= 8 {
-        let (head, tail) = (first_word::<8>(bytes), first_word::<8>(&bytes[len - 8..]));
-        block[len - 8..len].copy_from_slice(&tail);
-        block[..8].copy_from_slice(&head);
-    } else if len >= 4 {
-        let (head, tail) = (first_word::<4>(bytes), first_word::<4>(&bytes[len - 4..]));
-        block[len - 4..len].copy_from_slice(&tail);
-        block[..4].copy_from_slice(&head);
-    } else {
-        for (lane, &b) in block.iter_mut().zip(&bytes[..len]) {
-            *lane = b;
+    match len {
+        8.. => copy_ends::<8>(&bytes[..len], &mut block),
+        4.. => copy_ends::<4>(&bytes[..len], &mut block),
+        _ => {
+            for (lane, &b) in block.iter_mut().zip(&bytes[..len]) {
+                *lane = b;
+            }
         }
     }
     Bytes16::load(&block)
 }
 
-/// The first `N` bytes of `bytes`, which has at least `N`.
+/// Copies `bytes` (`N` to `2 * N` of them) into the start of `block` as its
+/// first and last `N` bytes, which overlap: two copies of a fixed size.
 #[inline(always)]
-fn first_word<const N: usize>(bytes: &[u8]) -> [u8; N] {
-    let mut word = [0; N];
-    word.copy_from_slice(&bytes[..N]);
-    word
+fn copy_ends<const N: usize>(bytes: &[u8], block: &mut [u8; LANES]) {
+    let len = bytes.len();
+    block[len - N..len].copy_from_slice(&bytes[len - N..]);
+    block[..N].copy_from_slice(&bytes[..N]);
 }
 
 /// The operations in their plain form: the definition of each, and the
