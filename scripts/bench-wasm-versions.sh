@@ -21,11 +21,11 @@ build() { # source tree, output .wasm
         --target-dir "$WORK/target"
     cp "$WORK/target/wasm32-unknown-unknown/release/naive_csv.wasm" "$2"
 }
-build "$WORK/base" "$WORK/$(git rev-parse --short "$base").wasm"
+base_wasm="$WORK/$(git rev-parse --short "$base").wasm"
+build "$WORK/base" "$base_wasm"
 build "$PWD" "$WORK/working-tree.wasm"
 
 cargo build --release --quiet -p user-import --example generate
 target/release/examples/generate "$rows" "$WORK/users-$rows.csv"
 echo "$(date -u +%FT%TZ), $rows rows"
-node bench/naive-csv/versions.mjs "$WORK/users-$rows.csv" \
-    "$WORK/$(git rev-parse --short "$base").wasm" "$WORK/working-tree.wasm"
+node bench/naive-csv/versions.mjs "$WORK/users-$rows.csv" "$base_wasm" "$WORK/working-tree.wasm"

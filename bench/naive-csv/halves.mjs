@@ -11,7 +11,7 @@
 // node bench/naive-csv/halves.mjs FILE.csv naive-csv.wasm [ROUNDS]
 // (scripts/bench-naive-csv.sh builds naive-csv.wasm and a file; see README)
 import { readFileSync } from "node:fs";
-import { startBrowser } from "../../tests/e2e/harness.mjs";
+import { inPageWithFile } from "./page.mjs";
 
 const [file, wasm, rounds = "6"] = process.argv.slice(2);
 
@@ -69,19 +69,13 @@ async function inPage({ workerSource, wasmBase64, rounds }) {
   return results;
 }
 
-const browser = await startBrowser();
-try {
-  const page = await browser.context.newPage();
-  await page.setContent("<!doctype html><input type=file id=file>");
-  await page.setInputFiles("#file", file);
-  const results = await page.evaluate(
-    `(${inPage})(${JSON.stringify({ workerSource, wasmBase64: readFileSync(wasm).toString("base64"), rounds: Number(rounds) })})`,
-  );
-  const f = (x) => x.toFixed(1).padStart(6);
-  console.log(`${file}: user_import::check in fresh, warmed-up workers of headless Chromium (ms)`);
-  for (const r of results) {
-    console.log(`  whole file, one worker ${f(r.one)} | halves in two workers ${f(r.first)} and ${f(r.second)}, both answered after ${f(r.both)}`);
-  }
-} finally {
-  await browser.close();
+const results = await inPageWithFile(file, inPage, {
+  workerSource,
+  wasmBase64: readFileSync(wasm).toString("base64"),
+  rounds: Number(rounds),
+});
+const f = (x) => x.toFixed(1).padStart(6);
+console.log(`${file}: user_import::check in fresh, warmed-up workers of headless Chromium (ms)`);
+for (const r of results) {
+  console.log(`  whole file, one worker ${f(r.one)} | halves in two workers ${f(r.first)} and ${f(r.second)}, both answered after ${f(r.both)}`);
 }

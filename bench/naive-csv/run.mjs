@@ -2,7 +2,7 @@
 // page of Debian's headless Chromium (the browser the budgets are for).
 // node bench/naive-csv/run.mjs FILE.csv naive-csv.wasm [ROUNDS]
 import { readFileSync } from "node:fs";
-import { startBrowser } from "../../tests/e2e/harness.mjs";
+import { inPageWithFile } from "./page.mjs";
 
 const [file, wasm, rounds = "10"] = process.argv.slice(2);
 
@@ -35,18 +35,10 @@ function report(place, { naive, product }) {
 const wasmBytes = readFileSync(wasm);
 report("node", await timeBoth(wasmBytes, readFileSync(file), Number(rounds)));
 
-const browser = await startBrowser();
-try {
-  const page = await browser.context.newPage();
-  await page.setContent("<!doctype html><input type=file id=file>");
-  await page.setInputFiles("#file", file);
-  const result = await page.evaluate(async ({ source, wasmBase64, rounds }) => {
-    const timeBoth = eval(`(${source})`);
-    const wasmBytes = Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0));
-    const fileBytes = new Uint8Array(await document.getElementById("file").files[0].arrayBuffer());
-    return timeBoth(wasmBytes, fileBytes, rounds);
-  }, { source: timeBoth.toString(), wasmBase64: wasmBytes.toString("base64"), rounds: Number(rounds) });
-  report("chromium", result);
-} finally {
-  await browser.close();
-}
+const result = await inPageWithFile(file, async ({ source, wasmBase64, rounds }) => {
+  const timeBoth = eval(`(${source})`);
+  const wasmBytes = Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0));
+  const fileBytes = new Uint8Array(await document.getElementById("file").files[0].arrayBuffer());
+  return timeBoth(wasmBytes, fileBytes, rounds);
+}, { source: timeBoth.toString(), wasmBase64: wasmBytes.toString("base64"), rounds: Number(rounds) });
+report("chromium", result);

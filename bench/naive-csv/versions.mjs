@@ -6,7 +6,7 @@
 // node bench/naive-csv/versions.mjs FILE.csv A.wasm B.wasm ... [--rounds N]
 // (scripts/bench-wasm-versions.sh builds the modules of two commits)
 import { readFileSync } from "node:fs";
-import { startBrowser } from "../../tests/e2e/harness.mjs";
+import { inPageWithFile } from "./page.mjs";
 
 const args = process.argv.slice(2);
 const at = args.indexOf("--rounds");
@@ -39,19 +39,11 @@ async function inPage({ modules, rounds }) {
   return times;
 }
 
-const browser = await startBrowser();
-try {
-  const page = await browser.context.newPage();
-  await page.setContent("<!doctype html><input type=file id=file>");
-  await page.setInputFiles("#file", file);
-  const modules = wasms.map((w) => readFileSync(w).toString("base64"));
-  const times = await page.evaluate(`(${inPage})(${JSON.stringify({ modules, rounds })})`);
-  console.log(`${file}: user_import::check in headless Chromium, ${rounds} checks of each build in turns (ms)`);
-  times.forEach((t, i) => {
-    const sorted = [...t].sort((a, b) => a - b);
-    const q = (p) => sorted[Math.floor(p * (sorted.length - 1))].toFixed(1).padStart(6);
-    console.log(`  best ${q(0)} | quartiles ${q(0.25)} ${q(0.5)} ${q(0.75)} | ${wasms[i]}`);
-  });
-} finally {
-  await browser.close();
-}
+const modules = wasms.map((w) => readFileSync(w).toString("base64"));
+const times = await inPageWithFile(file, inPage, { modules, rounds });
+console.log(`${file}: user_import::check in headless Chromium, ${rounds} checks of each build in turns (ms)`);
+times.forEach((t, i) => {
+  const sorted = [...t].sort((a, b) => a - b);
+  const q = (p) => sorted[Math.floor(p * (sorted.length - 1))].toFixed(1).padStart(6);
+  console.log(`  best ${q(0)} | quartiles ${q(0.25)} ${q(0.5)} ${q(0.75)} | ${wasms[i]}`);
+});
