@@ -177,7 +177,9 @@ async fn check_chunks(
     let mut buffer: Vec<u8> =
         Vec::with_capacity(most_at_a_time.min(usize::try_from(size).unwrap_or(usize::MAX)));
     let mut started_at = None;
-    let mut last_yield = perf::now();
+    // Counted from the first byte: waiting for the page's chunks is not
+    // checking (the worker's event loop runs meanwhile).
+    let mut last_yield = 0.0;
     // A file over the size limit is refused before a byte is read.
     if !checker.is_stopped() {
         while let Some(chunk) = chunks.next().await? {
@@ -189,6 +191,7 @@ async fn check_chunks(
                 at = end;
                 if started_at.is_none() {
                     started_at = Some(perf::now());
+                    last_yield = perf::now();
                 }
                 checker.feed(piece);
                 if perf::now() - last_yield >= YIELD_EVERY_MS {

@@ -1,4 +1,5 @@
-//! Reads a file as the browser streams it (`Blob.stream()`), one read ahead.
+//! Reads a file as the browser streams it (`Blob.stream()`), one read
+//! ahead; or whole ([`read_whole`]).
 //!
 //! The page reads the chosen file this way and posts the chunks to the
 //! check worker ([`crate::check_client`]); [`crate::check_file::check_file`]
@@ -58,6 +59,14 @@ impl FileChunks {
         // The cancel's own outcome changes nothing for the check.
         let _ = self.reader.cancel();
     }
+}
+
+/// All of `file`'s bytes, in one read (`Blob.arrayBuffer()`).
+pub async fn read_whole(file: &web_sys::Blob) -> Result<Uint8Array, CheckError> {
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(unreadable)?;
+    Ok(Uint8Array::new(&buffer))
 }
 
 fn unreadable(err: JsValue) -> CheckError {

@@ -255,6 +255,60 @@ async fn the_page_stops_reading_when_the_check_is_over() {
 }
 
 #[wasm_bindgen_test]
+async fn a_file_up_to_the_whole_limit_is_read_and_handed_on_in_one_piece() {
+    let size = 1024 * 1024;
+    // Read ahead by far more than the streaming limit: a small file is
+    // read before its check starts, not beside it.
+    let in_flight = Rc::new(InFlight::with_limit(64 * 1024).reading_whole_up_to(size));
+    let pumped = start_pump(blob_of(&"x".repeat(size as usize)), in_flight);
+    for _ in 0..100 {
+        if pumped.ended.get() {
+            break;
+        }
+        sleep(5).await;
+    }
+    assert!(pumped.ended.get());
+    assert_eq!(pumped.bytes.get(), size);
+    assert_eq!(pumped.largest_chunk.get(), size, "one piece");
+}
+
+#[wasm_bindgen_test]
+async fn a_file_over_the_whole_limit_is_streamed_within_the_read_ahead() {
+    let size = 1024 * 1024;
+    let limit = 64 * 1024;
+    let in_flight = Rc::new(InFlight::with_limit(limit).reading_whole_up_to(size - 1));
+    let pumped = start_pump(blob_of(&"x".repeat(size as usize)), in_flight.clone());
+    sleep(100).await;
+    // Read whole, it would have ended at once. Streamed, its end waits for
+    // room (the browser may stream so small a file in one chunk).
+    assert!(
+        !pumped.ended.get(),
+        "nothing acknowledged: not read to the end"
+    );
+    for _ in 0..1_000 {
+        if pumped.ended.get() {
+            break;
+        }
+        in_flight.acknowledge(pumped.bytes.get());
+        sleep(1).await;
+    }
+    assert!(pumped.ended.get());
+    assert_eq!(pumped.bytes.get(), size);
+}
+
+#[wasm_bindgen_test]
+async fn a_file_read_whole_is_not_handed_on_once_the_check_is_over() {
+    let size = 1024 * 1024;
+    let in_flight = Rc::new(InFlight::with_limit(64 * 1024).reading_whole_up_to(size));
+    let pumped = start_pump(blob_of(&"x".repeat(size as usize)), in_flight.clone());
+    // Closed while the read is on its way (it resolves in a later task).
+    in_flight.close();
+    sleep(100).await;
+    assert_eq!(pumped.bytes.get(), 0);
+    assert!(!pumped.ended.get());
+}
+
+#[wasm_bindgen_test]
 async fn a_file_the_page_cannot_read_ends_its_check_with_the_reason() {
     let channel = web_sys::MessageChannel::new().unwrap();
     serve(WorkerEndpoint::Port(channel.port2()));
