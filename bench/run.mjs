@@ -15,7 +15,8 @@
 // the same rules in plain JavaScript (bench/js-rules.js).
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, startBrowser, signIn, ROOT } from "../tests/e2e/harness.mjs";
+import { startServer, startBrowser, ROOT } from "../tests/e2e/harness.mjs";
+import { pageWithImportDialog, checkFile, rowsInName } from "./app-page.mjs";
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
@@ -67,43 +68,23 @@ async function withPeakRss(pids, work) {
 }
 
 async function benchApp(browser, server, file, rows) {
-  const page = await signIn(browser, server, "alex@amsterdam.example");
-  await page.click("[data-testid=import-csv]:not([disabled])", { timeout: 30000 });
-  await page.waitForSelector("[data-testid=import-dialog] input[type=file]", { state: "attached" });
-  // The check worker starts when the dialog opens; a person takes longer
-  // than this to pick a file, so the figures leave its start-up out.
-  await page.waitForTimeout(1000);
+  const page = await pageWithImportDialog(browser, server);
   await page.evaluate(() => {
     window.__longTasks = [];
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
     }).observe({ type: "longtask" });
-    performance.clearMarks();
-    performance.clearMeasures();
   });
   const renderers = rendererPids();
   const before = rssOf(renderers);
-  const { peak } = await withPeakRss(renderers, async () => {
-    await page.setInputFiles("[data-testid=import-dialog] input[type=file]", file);
-    await page.waitForFunction(
-      (rows) => document.querySelector("[data-count=rows]")?.textContent === String(rows)
-        && performance.getEntriesByName("import:shown").length > 0,
-      rows,
-      { timeout: 120000, polling: 50 },
-    );
-  });
-  const figures = await page.evaluate(() => {
-    const last = (name) => performance.getEntriesByName(name).at(-1)?.duration;
-    return {
-      check: last("import:check"),
-      shown: last("import:shown"),
-      longestTask: Math.max(0, ...window.__longTasks),
-      accepted: Number(document.querySelector("[data-count=accepted]").textContent),
-    };
-  });
+  const { result: measures, peak } = await withPeakRss(renderers, () => checkFile(page, file, rows));
+  const figures = await page.evaluate(() => ({
+    longestTask: Math.max(0, ...window.__longTasks),
+    accepted: Number(document.querySelector("[data-count=accepted]").textContent),
+  }));
   if (page.pageErrors.length) throw new Error(`page errors: ${page.pageErrors}`);
   await page.close();
-  return { ...figures, peakRss: peak, baseRss: before };
+  return { ...measures, ...figures, peakRss: peak, baseRss: before };
 }
 
 async function benchPapa(browser, file) {
@@ -141,7 +122,7 @@ try {
   console.log(`Chromium ${version}, ${new Date().toISOString()}`);
   for (const file of files) {
     const size = statSync(file).size;
-    const rows = Number(file.match(/(\d+)/g).at(-1));
+    const rows = rowsInName(file);
     const app = await benchApp(browser, server, file, rows);
     const papa = await benchPapa(browser, file);
     if (papa.counts.accepted !== app.accepted) {

@@ -20,11 +20,12 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SERVER = process.env.PORTAL_API || join(ROOT, "target", "release", "portal-api");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
-/// Starts `portal-api serve`; resolves once it prints its address.
-export async function startServer(extraArgs = []) {
+/// Starts `portal-api serve`, serving the app built into `dist`; resolves
+/// once it prints its address.
+export async function startServer(extraArgs = [], dist = join(ROOT, "dist")) {
   const child = spawn(
     SERVER,
-    ["serve", "--port", "0", "--db", ":memory:", "--demo", "--test-hooks", "--dist", join(ROOT, "dist"), ...extraArgs],
+    ["serve", "--port", "0", "--db", ":memory:", "--demo", "--test-hooks", "--dist", dist, ...extraArgs],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   // A safety net: never leave a server behind, even if a test forgets.
