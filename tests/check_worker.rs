@@ -214,6 +214,18 @@ fn start_pump(file: web_sys::Blob, in_flight: Rc<InFlight>) -> Rc<Pumped> {
     pumped
 }
 
+/// Acknowledges what the pump has handed on, as the check would, until it
+/// hands on the end (a second at most).
+async fn acknowledge_until_the_end(pumped: &Pumped, in_flight: &InFlight) {
+    for _ in 0..1_000 {
+        if pumped.ended.get() {
+            return;
+        }
+        in_flight.acknowledge(pumped.bytes.get());
+        sleep(1).await;
+    }
+}
+
 #[wasm_bindgen_test]
 async fn the_page_reads_ahead_of_the_check_only_as_far_as_allowed() {
     let size = 2 * 1024 * 1024;
@@ -229,13 +241,7 @@ async fn the_page_reads_ahead_of_the_check_only_as_far_as_allowed() {
         "{read} bytes read ahead"
     );
     // Acknowledged as the check would, it reads to the end.
-    for _ in 0..1_000 {
-        if pumped.ended.get() {
-            break;
-        }
-        in_flight.acknowledge(pumped.bytes.get());
-        sleep(1).await;
-    }
+    acknowledge_until_the_end(&pumped, &in_flight).await;
     assert!(pumped.ended.get());
     assert_eq!(pumped.bytes.get(), size);
 }
@@ -285,13 +291,7 @@ async fn a_file_over_the_whole_limit_is_streamed_within_the_read_ahead() {
         !pumped.ended.get(),
         "nothing acknowledged: not read to the end"
     );
-    for _ in 0..1_000 {
-        if pumped.ended.get() {
-            break;
-        }
-        in_flight.acknowledge(pumped.bytes.get());
-        sleep(1).await;
-    }
+    acknowledge_until_the_end(&pumped, &in_flight).await;
     assert!(pumped.ended.get());
     assert_eq!(pumped.bytes.get(), size);
 }
