@@ -65,9 +65,19 @@ struct Inner {
 /// A request waiting for its final reply.
 struct Pending {
     on_partial: Option<Box<dyn FnMut(Reply)>>,
-    /// A check's file on its way to the worker: closed with the answer.
-    in_flight: Option<Rc<InFlight>>,
+    /// A check's file on its way to the worker.
+    in_flight: Option<ClosedOnDrop>,
     done: oneshot::Sender<(Reply, Option<web_sys::Blob>)>,
+}
+
+/// A check's [`InFlight`], closed once its request is over, however it ends
+/// (answered, or failed with the worker): the page reads no more of the file.
+struct ClosedOnDrop(Rc<InFlight>);
+
+impl Drop for ClosedOnDrop {
+    fn drop(&mut self) {
+        self.0.close();
+    }
 }
 
 impl CheckClient {
@@ -272,7 +282,7 @@ impl CheckClient {
             .get(&check)
             .and_then(|p| p.in_flight.as_ref())
         {
-            in_flight.close();
+            in_flight.0.close();
         }
         self.0.notify(&Request::Release { check }, None);
     }
@@ -321,7 +331,7 @@ impl Inner {
     ) -> (u32, oneshot::Receiver<(Reply, Option<web_sys::Blob>)>) {
         let (id, answer) = self.send(request, on_partial);
         match self.pending.borrow_mut().get_mut(&id) {
-            Some(pending) => pending.in_flight = Some(in_flight),
+            Some(pending) => pending.in_flight = Some(ClosedOnDrop(in_flight)),
             // The worker has stopped: nothing is read.
             None => in_flight.close(),
         }
@@ -430,9 +440,6 @@ impl Inner {
             last => {
                 let pending = self.pending.borrow_mut().remove(&id);
                 if let Some(pending) = pending {
-                    if let Some(in_flight) = &pending.in_flight {
-                        in_flight.close();
-                    }
                     let _ = pending.done.send((last, blob));
                 }
             }
@@ -446,11 +453,23 @@ impl Inner {
         if let PageEndpoint::Worker(worker) = &self.endpoint {
             worker.terminate();
         }
-        // Dropping the senders fails their futures.
+        // Dropping the senders fails their futures (and stops the reading).
         let pending = std::mem::take(&mut *self.pending.borrow_mut());
-        for in_flight in pending.values().filter_map(|p| p.in_flight.as_ref()) {
-            in_flight.close();
-        }
         drop(pending);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn a_checks_file_is_read_no_further_once_its_request_is_dropped() {
+        let in_flight = Rc::new(InFlight::default());
+        let guard = ClosedOnDrop(in_flight.clone());
+        assert!(!in_flight.is_closed());
+        drop(guard);
+        assert!(in_flight.is_closed());
     }
 }
