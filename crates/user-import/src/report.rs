@@ -239,9 +239,16 @@ impl Report {
         let mut errors: Vec<RowError> = errors;
         errors.extend(cross.into_iter().map(|(_, e)| e));
         errors.sort_by_key(|e| e.row);
+        // Errors and rows are both in row order: each error's row is found
+        // from the one before, not by a search of every row. The 20,000
+        // errors of a 1,000,000-row file took 5–7 ms searched one by one,
+        // 2.7–3.7 ms this way (natively; in Chromium the whole check went
+        // from a median of 298.5 to 292.1 ms, bench-wasm-versions.sh).
+        let mut at = 0;
         errors.retain(|e| {
-            index_of_row(&metas, e.row)
-                .is_some_and(|i| !matches!(statuses[i], RowStatus::Superseded { .. }))
+            at = first_row_from(&metas, at, e.row);
+            metas.get(at).is_some_and(|m| m.row == e.row)
+                && !matches!(statuses[at], RowStatus::Superseded { .. })
         });
 
         for (i, status) in statuses.iter().enumerate() {
@@ -449,6 +456,21 @@ fn index_of_row(metas: &[RowMeta], row: u32) -> Option<usize> {
     metas.binary_search_by_key(&row, |m| m.row).ok()
 }
 
+/// The first index from `from` on whose row is `row` or later (`metas.len()`
+/// if none): a search that gallops from `from`, so that it reads few rows
+/// when `row` is near.
+fn first_row_from(metas: &[RowMeta], from: usize, row: u32) -> usize {
+    let rest = &metas[from.min(metas.len())..];
+    // Doubles until `rest[bound]` reaches `row` (or the end); `rest[bound /
+    // 2]` is then before it (or the start), so the answer is in between.
+    let mut bound = 1;
+    while bound < rest.len() && rest[bound].row < row {
+        bound *= 2;
+    }
+    let window = &rest[bound / 2..rest.len().min(bound)];
+    metas.len() - rest.len() + bound / 2 + window.partition_point(|m| m.row < row)
+}
+
 /// Row `index`'s email as the duplicate rule reads it (empty when it is not
 /// valid), copied only where a message needs it.
 fn row_email<'s>(
@@ -570,5 +592,31 @@ fn describe_row(row: u32, email: &str) -> String {
         format!("row {row}")
     } else {
         format!("row {row} ({email})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_galloping_search_agrees_with_a_search_of_every_row() {
+        // Rows with gaps (blank rows), as a file's data rows have them.
+        let metas: Vec<RowMeta> = [2, 3, 4, 7, 8, 9, 10, 15, 16, 40, 41, 42, 43, 44, 90]
+            .into_iter()
+            .map(RowMeta::new)
+            .collect();
+        for from in 0..=metas.len() + 1 {
+            for row in 0..100 {
+                let want = from.min(metas.len())
+                    + metas[from.min(metas.len())..].partition_point(|m| m.row < row);
+                assert_eq!(
+                    first_row_from(&metas, from, row),
+                    want,
+                    "from {from}, row {row}"
+                );
+            }
+        }
+        assert_eq!(first_row_from(&[], 0, 5), 0);
     }
 }
