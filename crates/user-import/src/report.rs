@@ -246,9 +246,10 @@ impl Report {
         // from a median of 298.5 to 292.1 ms, bench-wasm-versions.sh).
         let mut at = 0;
         errors.retain(|e| {
-            at = first_row_from(&metas, at, e.row);
-            metas.get(at).is_some_and(|m| m.row == e.row)
-                && !matches!(statuses[at], RowStatus::Superseded { .. })
+            let found = find_row_from(&metas, at, e.row);
+            let (Ok(next) | Err(next)) = found;
+            at = next;
+            found.is_ok_and(|i| !matches!(statuses[i], RowStatus::Superseded { .. }))
         });
 
         for (i, status) in statuses.iter().enumerate() {
@@ -453,13 +454,14 @@ impl Report {
 }
 
 fn index_of_row(metas: &[RowMeta], row: u32) -> Option<usize> {
-    metas.binary_search_by_key(&row, |m| m.row).ok()
+    find_row_from(metas, 0, row).ok()
 }
 
-/// The first index from `from` on whose row is `row` or later (`metas.len()`
-/// if none): a search that gallops from `from`, so that it reads few rows
-/// when `row` is near.
-fn first_row_from(metas: &[RowMeta], from: usize, row: u32) -> usize {
+/// Where data row `row` is in `metas` (rows ascending), looked for from
+/// index `from` on: `Ok(index)`, or `Err(index)` of the first later row
+/// (`metas.len()` if none), as `binary_search` answers. It gallops from
+/// `from`, so that it reads few rows when `row` is near.
+fn find_row_from(metas: &[RowMeta], from: usize, row: u32) -> Result<usize, usize> {
     let rest = &metas[from.min(metas.len())..];
     // Doubles until `rest[bound]` reaches `row` (or the end); `rest[bound /
     // 2]` is then before it (or the start), so the answer is in between.
@@ -468,7 +470,11 @@ fn first_row_from(metas: &[RowMeta], from: usize, row: u32) -> usize {
         bound *= 2;
     }
     let window = &rest[bound / 2..rest.len().min(bound)];
-    metas.len() - rest.len() + bound / 2 + window.partition_point(|m| m.row < row)
+    let at = metas.len() - rest.len() + bound / 2 + window.partition_point(|m| m.row < row);
+    match metas.get(at) {
+        Some(meta) if meta.row == row => Ok(at),
+        _ => Err(at),
+    }
 }
 
 /// Row `index`'s email as the duplicate rule reads it (empty when it is not
@@ -607,16 +613,19 @@ mod tests {
             .map(RowMeta::new)
             .collect();
         for from in 0..=metas.len() + 1 {
+            let start = from.min(metas.len());
             for row in 0..100 {
-                let want = from.min(metas.len())
-                    + metas[from.min(metas.len())..].partition_point(|m| m.row < row);
+                let want = metas[start..]
+                    .binary_search_by_key(&row, |m| m.row)
+                    .map(|i| start + i)
+                    .map_err(|i| start + i);
                 assert_eq!(
-                    first_row_from(&metas, from, row),
+                    find_row_from(&metas, from, row),
                     want,
                     "from {from}, row {row}"
                 );
             }
         }
-        assert_eq!(first_row_from(&[], 0, 5), 0);
+        assert_eq!(find_row_from(&[], 0, 5), Err(0));
     }
 }
