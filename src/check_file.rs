@@ -190,8 +190,9 @@ async fn check_chunks(
                 let piece = fill(&mut buffer, &chunk.subarray(at, end));
                 at = end;
                 if started_at.is_none() {
-                    started_at = Some(perf::now());
-                    last_yield = perf::now();
+                    let now = perf::now();
+                    started_at = Some(now);
+                    last_yield = now;
                 }
                 checker.feed(piece);
                 if perf::now() - last_yield >= YIELD_EVERY_MS {
