@@ -13,7 +13,7 @@ trunk build --release
 # Two commands: with --example, cargo builds only the named example of
 # every package given, not portal-api's binary.
 cargo build --release -p portal-api
-cargo build --release -p user-import --example generate
+cargo build --release -p user-import --example generate --example time_check
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -24,4 +24,23 @@ for rows in "${@:-100000 1000000}"; do
         files+=("$WORK/users-$n.csv")
     done
 done
+
+# How fast each CPU is at the time, before and after: on a shared VM a
+# core can run 1.5 times slower for a while (host contention), and a
+# check runs on whichever core the browser's worker thread is on (README,
+# "Benchmarks"). The native check of a 100,000-row file, best of three,
+# pinned to each CPU in turn.
+target/release/examples/generate 100000 "$WORK/probe.csv"
+cpu_speeds() {
+    command -v taskset >/dev/null || return 0
+    local line="" cpu best
+    for ((cpu = 0; cpu < $(nproc); cpu++)); do
+        best=$(taskset -c "$cpu" target/release/examples/time_check "$WORK/probe.csv" 3 |
+            awk 'NR > 1 { print $1 }' | sort -n | head -1)
+        line+="  cpu $cpu: $best ms"
+    done
+    echo "$1: native check of 100,000 rows, best of 3, per CPU:$line"
+}
+cpu_speeds before
 node bench/run.mjs "${files[@]}"
+cpu_speeds after
