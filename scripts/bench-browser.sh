@@ -29,13 +29,15 @@ done
 # core can run 1.5 times slower for a while (host contention), and a
 # check runs on whichever core the browser's worker thread is on (README,
 # "Benchmarks"). The native check of a 100,000-row file, best of three,
-# pinned to each CPU in turn.
-target/release/examples/generate 100000 "$WORK/probe.csv"
+# pinned to each CPU in turn (the benchmark's own 100,000-row file when
+# it has one).
+probe="$WORK/users-100000.csv"
+[ -f "$probe" ] || target/release/examples/generate 100000 "$probe"
 cpu_speeds() {
     command -v taskset >/dev/null || return 0
     local line="" cpu best
     for ((cpu = 0; cpu < $(nproc); cpu++)); do
-        best=$(taskset -c "$cpu" target/release/examples/time_check "$WORK/probe.csv" 3 |
+        best=$(taskset -c "$cpu" target/release/examples/time_check "$probe" 3 |
             awk 'NR > 1 { print $1 }' | sort -n | head -1)
         line+="  cpu $cpu: $best ms"
     done
