@@ -8,10 +8,10 @@
 import { basename } from "node:path";
 import { startServer, startBrowser } from "../tests/e2e/harness.mjs";
 import { pageWithImportDialog, checkFile, rowsInName } from "./app-page.mjs";
+import { takeRounds } from "./args.mjs";
 
 const args = process.argv.slice(2);
-const at = args.indexOf("--rounds");
-const rounds = at < 0 ? 20 : Number(args.splice(at, 2)[1]);
+const rounds = takeRounds(args, 20);
 const [file, ...dists] = args;
 if (!file || dists.length === 0) {
   console.error("usage: node bench/app-versions.mjs FILE.csv DIST_A DIST_B ... [--rounds N]");

@@ -3,7 +3,8 @@
 # (user_import::sample: names with accents and apostrophes, mixed phone
 # formats, quoted cells with commas, ~2% bad rows, ~1% duplicate emails),
 # builds the release app and server, and measures the app against Papa
-# Parse in headless Chromium. Arguments: row counts (default 100000 1000000).
+# Parse in headless Chromium. Arguments: row counts (default 100000 1000000),
+# and `--rounds N`: checks of each file, a fresh page each (default 5).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -15,14 +16,22 @@ trunk build --release
 cargo build --release -p portal-api
 cargo build --release -p user-import --example generate --example time_check
 
+rounds=()
+counts=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rounds) rounds=(--rounds "${2:?--rounds needs a number}"); shift 2 ;;
+        *) counts+=("$1"); shift ;;
+    esac
+done
+[ ${#counts[@]} -gt 0 ] || counts=(100000 1000000)
+
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 files=()
-for rows in "${@:-100000 1000000}"; do
-    for n in $rows; do
-        target/release/examples/generate "$n" "$WORK/users-$n.csv"
-        files+=("$WORK/users-$n.csv")
-    done
+for n in "${counts[@]}"; do
+    target/release/examples/generate "$n" "$WORK/users-$n.csv"
+    files+=("$WORK/users-$n.csv")
 done
 
 # How fast each CPU is at the time, before and after: on a shared VM a
@@ -44,5 +53,5 @@ cpu_speeds() {
     echo "$1: native check of 100,000 rows, best of 3, per CPU:$line"
 }
 cpu_speeds before
-node bench/run.mjs "${files[@]}"
+node bench/run.mjs "${rounds[@]}" "${files[@]}"
 cpu_speeds after

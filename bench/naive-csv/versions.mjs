@@ -7,10 +7,10 @@
 // (scripts/bench-wasm-versions.sh builds the modules of two commits)
 import { readFileSync } from "node:fs";
 import { inPageWithFile } from "./page.mjs";
+import { takeRounds } from "../args.mjs";
 
 const args = process.argv.slice(2);
-const at = args.indexOf("--rounds");
-const rounds = at < 0 ? 150 : Number(args.splice(at, 2)[1]);
+const rounds = takeRounds(args, 150);
 const [file, ...wasms] = args;
 if (!file || wasms.length === 0) {
   console.error("usage: node bench/naive-csv/versions.mjs FILE.csv A.wasm B.wasm ... [--rounds N]");
