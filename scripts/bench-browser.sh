@@ -9,13 +9,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-bash scripts/setup.sh
-trunk build --release
-# Two commands: with --example, cargo builds only the named example of
-# every package given, not portal-api's binary.
-cargo build --release -p portal-api
-cargo build --release -p user-import --example generate --example time_check
-
 rounds=()
 counts=()
 while [ $# -gt 0 ]; do
@@ -25,6 +18,13 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ ${#counts[@]} -gt 0 ] || counts=(100000 1000000)
+
+bash scripts/setup.sh
+trunk build --release
+# Two commands: with --example, cargo builds only the named example of
+# every package given, not portal-api's binary.
+cargo build --release -p portal-api
+cargo build --release -p user-import --example generate --example time_check
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
