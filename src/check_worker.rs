@@ -68,14 +68,30 @@ pub fn serve_page() {
 /// Rows of each warm-up check.
 pub const WARM_UP_ROWS: usize = 5_000;
 
-/// Warm-up checks. One is enough for the code that runs for every row,
-/// not for the code that runs once per check (sorting the emails, building
-/// the report): the browser optimizes a function only after it has run for
-/// a while, and that code finished the first real file unoptimized. Three
-/// checks of the sample took the end of the check (`Checker::finish`) of a
-/// 100,000-row file from 15.4 ms to 8.3 ms (medians of eight runs of each
-/// build in turns, headless Chromium; README, "In the browser").
-pub const WARM_UP_CHECKS: usize = 3;
+/// Warm-up checks. The browser optimizes a wasm function only once it has
+/// run for a while (V8: a budget of about 1.8 MB of code executed), and a
+/// function still waiting for that runs unoptimized through the first real
+/// file. Three checks of the sample took the end of the check
+/// (`Checker::finish`) of a 100,000-row file from 15.4 ms to 8.3 ms; they
+/// still left a dozen functions to be optimized during the first real
+/// check (`--js-flags=--trace-wasm-compilation-times`): the messages of
+/// rejected rows, phone numbers written anew, emails compared, the
+/// allocator. Ten checks of a sample with many rejected rows and duplicate
+/// emails ([`WARM_UP_BAD_PER_MILLE`], [`WARM_UP_DUPLICATE_PER_MILLE`])
+/// leave four small ones (in the rules crate's module of `bench/naive-csv`,
+/// traced the same way), and took the app's check of a 100,000-row file
+/// from a median of 41–45 ms to 36 ms (20 fresh pages of each build in
+/// turns, twice; README, "The warm-up").
+pub const WARM_UP_CHECKS: usize = 10;
+
+/// Of each 1,000 rows of the warm-up sample, how many break a rule: far
+/// more than in a real file, so that the code of rejected rows runs often
+/// enough to be optimized.
+pub const WARM_UP_BAD_PER_MILLE: u32 = 300;
+
+/// Of each 1,000 rows of the warm-up sample, how many repeat an earlier
+/// row's email (the code of superseded rows, likewise).
+pub const WARM_UP_DUPLICATE_PER_MILLE: u32 = 100;
 
 /// Memory the warm-up writes once and frees, so that the first real check
 /// finds it ready: wasm memory a worker has not used yet costs the first
@@ -99,15 +115,18 @@ pub const WARM_MEMORY_BYTES: usize = 48 * 1024 * 1024;
 /// their file). Browsers first run wasm with a baseline compiler and
 /// optimize the code that runs often; without this, the first real file
 /// of a session is checked by unoptimized code. Then it readies
-/// [`WARM_MEMORY_BYTES`] of memory. The checks take 45–80 ms here and the
-/// memory 37–42 ms (six fresh workers, 2026-11-27 03:57 UTC: about 0.8 ms
-/// a megabyte, which is what the first real check saves); requests that
-/// arrive meanwhile wait. The sample's seed is not the benchmark's.
+/// [`WARM_MEMORY_BYTES`] of memory. The checks take 46–64 ms here (15–34
+/// ms for the three checks of the ordinary sample before) and the memory
+/// 26–49 ms (five fresh workers of each, 2026-11-27 13:38 UTC; memory
+/// costs about 0.55–0.8 ms a megabyte here, which is what the first real
+/// check saves); requests that arrive meanwhile wait. The sample's seed is
+/// not the benchmark's.
 fn warm_up() {
     let sample = user_import::sample::generate(&user_import::sample::SampleOptions {
         rows: WARM_UP_ROWS,
         seed: 0x5eed_cafe,
-        ..Default::default()
+        bad_per_mille: WARM_UP_BAD_PER_MILLE,
+        duplicate_per_mille: WARM_UP_DUPLICATE_PER_MILLE,
     });
     for _ in 0..WARM_UP_CHECKS {
         drop(user_import::check(&sample));

@@ -65,6 +65,13 @@ pub extern "C" fn alloc(len: usize) -> *mut u8 {
     Box::leak(vec![0u8; len].into_boxed_slice()).as_mut_ptr()
 }
 
+/// Writes `len` bytes of fresh memory once and frees them, as the app's
+/// check worker readies its memory (`check_worker::WARM_MEMORY_BYTES`).
+#[no_mangle]
+pub extern "C" fn warm_memory(len: usize) {
+    drop(std::hint::black_box(vec![1_u8; len]));
+}
+
 /// # Safety
 /// `ptr..ptr + len` is a buffer from [`alloc`].
 #[no_mangle]
