@@ -178,7 +178,7 @@ impl CellDecoder {
         high: HighBytes,
     ) -> Option<&'a str> {
         if self.decided == Some(Encoding::Windows1252) {
-            return None;
+            return ascii_in_place(bytes, high);
         }
         let text = match high {
             HighBytes::Unknown => std::str::from_utf8(bytes).ok()?,
@@ -216,6 +216,24 @@ impl CellDecoder {
     }
 }
 
+/// A record of a Windows-1252 file as text, when it is all ASCII, which
+/// reads the same in Windows-1252 and in UTF-8: the records of a file saved
+/// by Excel as "CSV (Comma delimited)" that have no accented letter then
+/// stay in place, as they would in UTF-8.
+fn ascii_in_place(bytes: &[u8], high: HighBytes) -> Option<&str> {
+    let ascii = match high {
+        HighBytes::None => true,
+        HighBytes::Within { .. } => false,
+        HighBytes::Unknown => bytes.is_ascii(),
+    };
+    if !ascii {
+        return None;
+    }
+    debug_assert!(bytes.is_ascii());
+    // SAFETY: ASCII is valid UTF-8.
+    Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+}
+
 /// Windows-1252's 0x80–0x9F; the rest of 0xA0–0xFF is Latin-1. The five
 /// unassigned bytes map to the C1 control of the same value, as browsers do.
 const WINDOWS_1252_HIGH: [char; 32] = [
@@ -223,13 +241,25 @@ const WINDOWS_1252_HIGH: [char; 32] = [
     '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
 ];
 
+/// Appends `bytes`, read as Windows-1252, to `out`: in one copy when they
+/// are all ASCII (most cells), else one character at a time.
 fn push_windows_1252(bytes: &[u8], out: &mut String) {
+    if bytes.is_ascii() {
+        // SAFETY: ASCII is valid UTF-8.
+        out.push_str(unsafe { std::str::from_utf8_unchecked(bytes) });
+        return;
+    }
     out.reserve(bytes.len());
     for &b in bytes {
-        out.push(match b {
-            0x80..=0x9F => WINDOWS_1252_HIGH[usize::from(b - 0x80)],
-            _ => char::from(b),
-        });
+        out.push(windows_1252_char(b));
+    }
+}
+
+/// One byte of Windows-1252 as a character.
+fn windows_1252_char(b: u8) -> char {
+    match b {
+        0x80..=0x9F => WINDOWS_1252_HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
     }
 }
 
@@ -422,6 +452,22 @@ mod tests {
             proptest::prop_assert_eq!(is_short_utf8(&bytes), std::str::from_utf8(&bytes).is_ok());
             proptest::prop_assert!(is_short_utf8(text.as_bytes()));
         }
+
+        /// A cell of ASCII copied whole reads as byte by byte would, and
+        /// so does any other cell.
+        #[test]
+        fn windows_1252_cells_read_as_single_bytes(
+            bytes in proptest::prop_oneof![
+                proptest::collection::vec(0x00..=0x7F_u8, 0..40),
+                proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+            ],
+        ) {
+            let mut out = String::from("kept");
+            push_windows_1252(&bytes, &mut out);
+            let byte_by_byte: String =
+                "kept".chars().chain(bytes.iter().map(|&b| windows_1252_char(b))).collect();
+            proptest::prop_assert_eq!(out, byte_by_byte);
+        }
     }
 
     fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
@@ -508,9 +554,26 @@ mod tests {
         assert!(!decoder.decode_into(b"\xC3\xA9", &mut out));
         assert_eq!(out, "é\u{c3}©");
         assert_eq!(
-            decoder.decode_unchanged(b"abc", &[3], false, HighBytes::Unknown),
+            decoder.decode_unchanged("Zoë".as_bytes(), &[4], false, HighBytes::Unknown),
             None
         );
+        let span = HighBytes::Within { start: 2, end: 4 };
+        assert_eq!(
+            decoder.decode_unchanged("Zoë".as_bytes(), &[4], false, span),
+            None
+        );
+    }
+
+    #[test]
+    fn ascii_records_stay_in_place_in_a_windows_1252_file() {
+        let mut decoder = CellDecoder::new(Some(Encoding::Windows1252));
+        for high in [HighBytes::None, HighBytes::Unknown] {
+            assert_eq!(
+                decoder.decode_unchanged(b"Ann,Lee", &[3, 7], false, high),
+                Some("Ann,Lee")
+            );
+        }
+        assert_eq!(decoder.encoding(), Some(Encoding::Windows1252));
     }
 
     #[test]
