@@ -19,9 +19,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+import { startBrowser } from "../../tests/e2e/harness.mjs";
 const [file, wasm, ...warmUps] = process.argv.slice(2);
 if (!file || !wasm || warmUps.length === 0) {
   console.error("usage: node bench/naive-csv/tier-trace.mjs FILE.csv naive_csv.wasm SAMPLE.csv:N[,SAMPLE2.csv:M] ...");
@@ -52,17 +50,9 @@ if (process.env.TIER_TRACE_CHILD) {
 /// One browser: the warm-up, the marker, the checks; prints the times.
 async function traceOne(warmUp) {
   const steps = warmUp.split(",").map((step) => step.split(":"));
-  const context = await chromium.launchPersistentContext("", {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--disable-dev-shm-usage", "--js-flags=--trace-wasm-compilation-times",
-    ],
-  });
+  const browser = await startBrowser(["--js-flags=--trace-wasm-compilation-times"]);
   try {
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     await page.setContent(`<!doctype html><input type=file id=file>${steps.map((_, i) => `<input type=file id=w${i}>`).join("")}`);
     await page.setInputFiles("#file", file);
     for (const [i, [sample]] of steps.entries()) await page.setInputFiles(`#w${i}`, sample);
@@ -99,7 +89,7 @@ async function traceOne(warmUp) {
     );
     console.log(times.map((t) => t.toFixed(1)).join(" "));
   } finally {
-    await context.close();
+    await browser.close();
   }
 }
 

@@ -72,8 +72,9 @@ export async function startServer(extraArgs = [], dist = join(ROOT, "dist")) {
 }
 
 /// Chromium headless with the flags this closed network needs, and a
-/// fresh profile.
-export async function startBrowser() {
+/// fresh profile; `extraArgs` are added to those flags (a benchmark's
+/// `--js-flags=...`, say).
+export async function startBrowser(extraArgs = []) {
   const profile = mkdtempSync(join(tmpdir(), "e2e-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -89,6 +90,7 @@ export async function startBrowser() {
       "--disable-component-update",
       "--disable-sync",
       "--disable-dev-shm-usage",
+      ...extraArgs,
     ],
   });
   return {

@@ -202,15 +202,8 @@ impl CellDecoder {
         if joined && !ends.iter().all(|&end| text.is_char_boundary(end)) {
             return None;
         }
-        if self.decided.is_none() {
-            let ascii = match high {
-                HighBytes::None => true,
-                HighBytes::Within { .. } => false,
-                HighBytes::Unknown => bytes.is_ascii(),
-            };
-            if !ascii {
-                self.decided = Some(Encoding::Utf8);
-            }
+        if self.decided.is_none() && !is_all_ascii(bytes, high) {
+            self.decided = Some(Encoding::Utf8);
         }
         Some(text)
     }
@@ -221,17 +214,22 @@ impl CellDecoder {
 /// by Excel as "CSV (Comma delimited)" that have no accented letter then
 /// stay in place, as they would in UTF-8.
 fn ascii_in_place(bytes: &[u8], high: HighBytes) -> Option<&str> {
-    let ascii = match high {
-        HighBytes::None => true,
-        HighBytes::Within { .. } => false,
-        HighBytes::Unknown => bytes.is_ascii(),
-    };
-    if !ascii {
+    if !is_all_ascii(bytes, high) {
         return None;
     }
     debug_assert!(bytes.is_ascii());
     // SAFETY: ASCII is valid UTF-8.
     Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+}
+
+/// Whether a record's `bytes` are all ASCII, from what the parser saw of
+/// them (`high`), reading them only when it saw nothing.
+fn is_all_ascii(bytes: &[u8], high: HighBytes) -> bool {
+    match high {
+        HighBytes::None => true,
+        HighBytes::Within { .. } => false,
+        HighBytes::Unknown => bytes.is_ascii(),
+    }
 }
 
 /// Windows-1252's 0x80–0x9F; the rest of 0xA0–0xFF is Latin-1. The five
