@@ -232,6 +232,69 @@ fn is_all_ascii(bytes: &[u8], high: HighBytes) -> bool {
     }
 }
 
+/// Appends a record of a Windows-1252 file to `text` as UTF-8, and each of
+/// its cell ends (`cell_ends`, positions in `bytes`) to `ends`, moved by
+/// what the characters before it grew.
+///
+/// Each byte is one character, and a cell ends between two bytes, so the
+/// record converts whole, delimiters and all, in place of a call per cell:
+/// runs of ASCII (most of an accented record) are copied in one go, and
+/// only the bytes above 0x7F are looked up. Measured on a 100,000-row file
+/// in Windows-1252 (README, "Files in Windows-1252"), against decoding
+/// cell by cell.
+pub(crate) fn push_windows_1252_record(
+    bytes: &[u8],
+    cell_ends: &[usize],
+    text: &mut String,
+    ends: &mut Vec<usize>,
+) {
+    let base = text.len();
+    text.reserve(bytes.len() + bytes.len() / 2);
+    // Bytes the text has grown by so far, beyond one a byte.
+    let mut grown = 0;
+    let mut next_end = 0;
+    let mut from = 0;
+    while let Some(high) = first_high_byte(&bytes[from..]).map(|i| from + i) {
+        // Cells that end at or before this byte are not moved by it.
+        while let Some(&end) = cell_ends.get(next_end).filter(|&&end| end <= high) {
+            ends.push(base + end + grown);
+            next_end += 1;
+        }
+        push_ascii(&bytes[from..high], text);
+        let c = windows_1252_char(bytes[high]);
+        text.push(c);
+        grown += c.len_utf8() - 1;
+        from = high + 1;
+    }
+    push_ascii(&bytes[from..], text);
+    ends.extend(cell_ends[next_end..].iter().map(|&end| base + end + grown));
+}
+
+/// Appends bytes known to be ASCII.
+fn push_ascii(ascii: &[u8], text: &mut String) {
+    debug_assert!(ascii.is_ascii());
+    // SAFETY: the caller found no byte above 0x7F in `ascii`, and ASCII is
+    // valid UTF-8.
+    text.push_str(unsafe { std::str::from_utf8_unchecked(ascii) });
+}
+
+/// Where the first byte above 0x7F is, eight bytes at a time.
+fn first_high_byte(bytes: &[u8]) -> Option<usize> {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let high = word & HIGH_BITS;
+        if high != 0 {
+            return Some(at + (high.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = words.remainder().iter().position(|&b| b > 0x7F)?;
+    Some(at + tail)
+}
+
 /// Windows-1252's 0x80–0x9F; the rest of 0xA0–0xFF is Latin-1. The five
 /// unassigned bytes map to the C1 control of the same value, as browsers do.
 const WINDOWS_1252_HIGH: [char; 32] = [
@@ -465,6 +528,43 @@ mod tests {
             let byte_by_byte: String =
                 "kept".chars().chain(bytes.iter().map(|&b| windows_1252_char(b))).collect();
             proptest::prop_assert_eq!(out, byte_by_byte);
+        }
+
+        /// A record converted whole has the text of each cell converted
+        /// alone, whatever its cells, delimiters and accents.
+        #[test]
+        fn windows_1252_records_read_as_their_cells(
+            cells in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::collection::vec(0x20..=0x7F_u8, 0..20),
+                    proptest::collection::vec(proptest::num::u8::ANY, 0..20),
+                ],
+                1..8,
+            ),
+            gap in 0..=1_usize,
+            kept in "[a-z\u{e9}]{0,3}",
+        ) {
+            let mut bytes = Vec::new();
+            let mut cell_ends = Vec::new();
+            for (i, cell) in cells.iter().enumerate() {
+                if i > 0 && gap == 1 {
+                    bytes.push(b',');
+                }
+                bytes.extend_from_slice(cell);
+                cell_ends.push(bytes.len());
+            }
+            let mut text = kept.clone();
+            let mut ends = vec![7];
+            push_windows_1252_record(&bytes, &cell_ends, &mut text, &mut ends);
+            proptest::prop_assert_eq!(ends.len(), cells.len() + 1);
+            proptest::prop_assert!(text.starts_with(&kept));
+            for (i, cell) in cells.iter().enumerate() {
+                let start = if i == 0 { kept.len() } else { ends[i] + gap };
+                let mut alone = String::new();
+                push_windows_1252(cell, &mut alone);
+                proptest::prop_assert_eq!(&text[start..ends[i + 1]], alone.as_str());
+            }
+            proptest::prop_assert_eq!(ends[cells.len()], text.len());
         }
     }
 
