@@ -2,8 +2,8 @@
 //!
 //! Names with accents and apostrophes, mixed phone formats, quoted cells
 //! with commas (about 11% of cells), about 2% bad rows and 1% duplicate
-//! emails; the same seed always gives the same bytes. Nothing here is used
-//! by the product itself (the linker drops it from the app).
+//! emails; the same seed always gives the same bytes. The product uses it
+//! only to warm up the check worker (the page's wasm leaves it out).
 //!
 //! ```
 //! use user_import::sample::{generate, SampleOptions};
