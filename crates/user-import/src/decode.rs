@@ -357,11 +357,46 @@ impl Utf16Decoder {
                 }
             }
         }
-        let mut pairs = input.chunks_exact(2);
-        for pair in &mut pairs {
+        // Four code units at a time: ASCII (most of a file) is written as
+        // is, one byte a unit; anything else goes unit by unit.
+        let mut quads = input.chunks_exact(8);
+        for quad in &mut quads {
+            let word = u64::from_le_bytes(quad.try_into().expect("eight bytes"));
+            match self.ascii_quad(word) {
+                Some(ascii) => out.extend_from_slice(&ascii),
+                None => self.units(quad, out),
+            }
+        }
+        let tail = quads.remainder();
+        let (pairs, odd) = tail.split_at(tail.len() & !1);
+        self.units(pairs, out);
+        self.odd_byte = odd.first().copied();
+    }
+
+    /// The four code units in `word` (eight bytes of input, read
+    /// little-endian) as four ASCII bytes, when each is ASCII and no high
+    /// surrogate waits for its other half (it would be a lone one).
+    fn ascii_quad(&self, word: u64) -> Option<[u8; 4]> {
+        // The bits that must be 0 in each unit's two bytes as they lie in
+        // the input: the high byte, and the top bit of the low one.
+        let (not_ascii, low_byte_at) = if self.big_endian {
+            (0x80FF_80FF_80FF_80FF_u64, 8)
+        } else {
+            (0xFF80_FF80_FF80_FF80_u64, 0)
+        };
+        if word & not_ascii != 0 || self.high_surrogate.is_some() {
+            return None;
+        }
+        let low_bytes = word >> low_byte_at;
+        let byte = |unit: u32| (low_bytes >> (16 * unit)) as u8;
+        Some([byte(0), byte(1), byte(2), byte(3)])
+    }
+
+    /// Decodes whole code units, two bytes each.
+    fn units(&mut self, pairs: &[u8], out: &mut Vec<u8>) {
+        for pair in pairs.chunks_exact(2) {
             self.unit(self.combine(pair[0], pair[1]), out);
         }
-        self.odd_byte = pairs.remainder().first().copied();
     }
 
     /// Flushes what a truncated file left half done, as U+FFFD.
@@ -756,6 +791,44 @@ mod tests {
             for chunk in [1, 2, 3, 5, 7, 1024] {
                 assert_eq!(decode_utf16_in_chunks(&bytes, big_endian, chunk), text);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Any code units, ASCII runs among them (the four-at-a-time path),
+        /// in any chunking: the core library's reading, a lone surrogate or
+        /// an odd last byte as U+FFFD.
+        #[test]
+        fn utf16_decodes_as_the_core_library_does(
+            units in proptest::collection::vec(
+                proptest::prop_oneof![
+                    4 => 0x00..=0x7F_u16,
+                    1 => 0x80..=0x7FF_u16,
+                    1 => 0xD800..=0xDFFF_u16,
+                    1 => proptest::num::u16::ANY,
+                ],
+                0..40,
+            ),
+            big_endian in proptest::bool::ANY,
+            odd_byte in proptest::option::of(proptest::num::u8::ANY),
+            chunk in 1..20_usize,
+        ) {
+            let mut bytes: Vec<u8> = units
+                .iter()
+                .flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() })
+                .collect();
+            let mut expected: String = char::decode_utf16(units.iter().copied())
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect();
+            if let Some(b) = odd_byte {
+                bytes.push(b);
+                // A lone high surrogate at the end and the odd byte each
+                // make one U+FFFD; the decoder reports them as one.
+                if !matches!(units.last(), Some(0xD800..=0xDBFF)) {
+                    expected.push(char::REPLACEMENT_CHARACTER);
+                }
+            }
+            proptest::prop_assert_eq!(decode_utf16_in_chunks(&bytes, big_endian, chunk), expected);
         }
     }
 

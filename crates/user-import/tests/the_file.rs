@@ -127,6 +127,38 @@ fn a_windows_1252_file_reads_as_its_utf8_twin() {
     assert!(twin.counts().accepted > 1_000 && twin.counts().rejected > 100);
 }
 
+/// A generated file saved as UTF-16 (as Excel's "Unicode Text" saves it,
+/// with a byte order mark) is checked as the UTF-8 file is, whole or in
+/// chunks that split code units and surrogate pairs. Most of it is ASCII,
+/// which the decoder converts four code units at a time.
+#[test]
+fn a_utf16_file_reads_as_its_utf8_twin() {
+    let options = user_import::sample::SampleOptions {
+        rows: 3_000,
+        bad_per_mille: 300,
+        duplicate_per_mille: 100,
+        ..Default::default()
+    };
+    let text = String::from_utf8(user_import::sample::generate(&options)).unwrap();
+    // A character outside the Basic Multilingual Plane: a surrogate pair.
+    let text = text.replacen("Sales,", "Sales 😀,", 50);
+    let twin = user_import::check(text.as_bytes());
+    let users = |r: &user_import::Report| -> Vec<String> {
+        r.accepted().map(|u| format!("{:?}", u.user)).collect()
+    };
+    for (big_endian, encoding) in [(false, Encoding::Utf16Le), (true, Encoding::Utf16Be)] {
+        let bytes = utf16(&text, big_endian);
+        for chunk in [usize::MAX, 1 << 16, 97] {
+            let report = check_chunked(&bytes, chunk);
+            assert_eq!(report.encoding(), encoding);
+            assert_eq!(counts(&report), counts(&twin), "chunk {chunk}");
+            assert_eq!(errors(&report), errors(&twin), "chunk {chunk}");
+            assert_eq!(users(&report), users(&twin), "chunk {chunk}");
+        }
+    }
+    assert!(users(&twin).iter().any(|u| u.contains('😀')));
+}
+
 /// `text` with the characters Windows-1252 lacks replaced by `?`, in UTF-8
 /// and in Windows-1252.
 fn windows_1252_twin(text: &str) -> (String, Vec<u8>) {
