@@ -885,7 +885,7 @@ fn extra_cells_error(record: Cells<'_>, width: usize, row: u32) -> Option<RowErr
     let extra: Vec<String> = (width..=last)
         .map(|i| record.get(i).trim())
         .filter(|c| !c.is_empty())
-        .map(quoted)
+        .map(|cell| quoted(cell).to_string())
         .collect();
     let (values, pronoun, verb) = if extra.len() == 1 {
         ("value", "it", "is")

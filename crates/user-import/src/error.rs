@@ -45,6 +45,9 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// Cold: a rule's failing path, message and all, is laid out away from
+    /// the path of a valid value, which the check of a row runs inline.
+    #[cold]
     pub(crate) fn new(code: ErrorCode, message: String) -> Problem {
         Problem { code, message }
     }
@@ -241,12 +244,31 @@ impl fmt::Display for Warning {
     }
 }
 
-/// A value for a message: quoted, and cut short when long.
-pub(crate) fn quoted(value: &str) -> String {
-    const SHOWN: usize = 40;
-    match value.char_indices().nth(SHOWN) {
-        Some((cut, _)) => format!("\"{}…\"", &value[..cut]),
-        None => format!("\"{value}\""),
+/// A value for a message: quoted, and cut short when long. It is written
+/// straight into the message (`format!("Email {} …", quoted(value))`)
+/// rather than built as a string of its own first: a file in which every
+/// row breaks a rule has a message for every row, and the extra string
+/// (made, grown, freed) was about a tenth of checking such a file.
+pub(crate) fn quoted(value: &str) -> Quoted<'_> {
+    Quoted(value)
+}
+
+/// See [`quoted`].
+pub(crate) struct Quoted<'a>(&'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const SHOWN: usize = 40;
+        let value = self.0;
+        f.write_str("\"")?;
+        match value.char_indices().nth(SHOWN) {
+            Some((cut, _)) => {
+                f.write_str(&value[..cut])?;
+                f.write_str("…")?;
+            }
+            None => f.write_str(value)?,
+        }
+        f.write_str("\"")
     }
 }
 
@@ -278,9 +300,12 @@ mod tests {
 
     #[test]
     fn long_values_are_cut_in_messages() {
-        assert_eq!(quoted("ann"), "\"ann\"");
+        assert_eq!(quoted("ann").to_string(), "\"ann\"");
         let long = "é".repeat(50);
-        assert_eq!(quoted(&long), format!("\"{}…\"", "é".repeat(40)));
+        assert_eq!(
+            quoted(&long).to_string(),
+            format!("\"{}…\"", "é".repeat(40))
+        );
     }
 
     #[test]
