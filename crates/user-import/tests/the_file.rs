@@ -99,64 +99,59 @@ fn windows_1252_cells_that_join_into_utf8_are_read_cell_by_cell() {
 }
 
 /// A generated file saved in Windows-1252 (characters it lacks, such as
-/// `Ł` and `ễ`, replaced first) is checked as its UTF-8 twin is: the same
-/// users, errors and rows, whole or in chunks. Its accented records are
-/// converted whole; a mistake in where a cell ends after an accent would
-/// move or change a cell here.
+/// `Ł` and `ễ`, replaced first) is checked as its UTF-8 twin is. Its
+/// accented records are converted whole; a mistake in where a cell ends
+/// after an accent would move or change a cell here.
 #[test]
 fn a_windows_1252_file_reads_as_its_utf8_twin() {
-    let options = user_import::sample::SampleOptions {
-        rows: 3_000,
-        bad_per_mille: 300,
-        duplicate_per_mille: 100,
-        ..Default::default()
-    };
-    let generated = String::from_utf8(user_import::sample::generate(&options)).unwrap();
-    let (utf8, windows_1252) = windows_1252_twin(&generated);
+    let (utf8, windows_1252) = windows_1252_twin(&varied_sample());
     let twin = user_import::check(utf8.as_bytes());
-    for chunk in [usize::MAX, 1 << 16, 97] {
-        let report = check_chunked(&windows_1252, chunk);
-        assert_eq!(report.encoding(), Encoding::Windows1252);
-        assert_eq!(counts(&report), counts(&twin), "chunk {chunk}");
-        assert_eq!(errors(&report), errors(&twin), "chunk {chunk}");
-        let users = |r: &user_import::Report| -> Vec<String> {
-            r.accepted().map(|u| format!("{:?}", u.user)).collect()
-        };
-        assert_eq!(users(&report), users(&twin), "chunk {chunk}");
-    }
+    assert_checks_as(&windows_1252, Encoding::Windows1252, &twin);
     assert!(twin.counts().accepted > 1_000 && twin.counts().rejected > 100);
 }
 
 /// A generated file saved as UTF-16 (as Excel's "Unicode Text" saves it,
-/// with a byte order mark) is checked as the UTF-8 file is, whole or in
-/// chunks that split code units and surrogate pairs. Most of it is ASCII,
-/// which the decoder converts four code units at a time.
+/// with a byte order mark) is checked as the UTF-8 file is. Most of it is
+/// ASCII, which the decoder converts four code units at a time.
 #[test]
 fn a_utf16_file_reads_as_its_utf8_twin() {
+    // A character outside the Basic Multilingual Plane: a surrogate pair.
+    let text = varied_sample().replacen("Sales,", "Sales 😀,", 50);
+    let twin = user_import::check(text.as_bytes());
+    for (big_endian, encoding) in [(false, Encoding::Utf16Le), (true, Encoding::Utf16Be)] {
+        assert_checks_as(&utf16(&text, big_endian), encoding, &twin);
+    }
+    assert!(users(&twin).iter().any(|u| u.contains('😀')));
+}
+
+/// A generated file of 3,000 rows, 30% of them rejected and 10% with an
+/// earlier row's email.
+fn varied_sample() -> String {
     let options = user_import::sample::SampleOptions {
         rows: 3_000,
         bad_per_mille: 300,
         duplicate_per_mille: 100,
         ..Default::default()
     };
-    let text = String::from_utf8(user_import::sample::generate(&options)).unwrap();
-    // A character outside the Basic Multilingual Plane: a surrogate pair.
-    let text = text.replacen("Sales,", "Sales 😀,", 50);
-    let twin = user_import::check(text.as_bytes());
-    let users = |r: &user_import::Report| -> Vec<String> {
-        r.accepted().map(|u| format!("{:?}", u.user)).collect()
-    };
-    for (big_endian, encoding) in [(false, Encoding::Utf16Le), (true, Encoding::Utf16Be)] {
-        let bytes = utf16(&text, big_endian);
-        for chunk in [usize::MAX, 1 << 16, 97] {
-            let report = check_chunked(&bytes, chunk);
-            assert_eq!(report.encoding(), encoding);
-            assert_eq!(counts(&report), counts(&twin), "chunk {chunk}");
-            assert_eq!(errors(&report), errors(&twin), "chunk {chunk}");
-            assert_eq!(users(&report), users(&twin), "chunk {chunk}");
-        }
+    String::from_utf8(user_import::sample::generate(&options)).unwrap()
+}
+
+/// `bytes` is read as `encoding` and checked as `twin` was (the same
+/// counts, errors and users), whole and in chunks, of 97 bytes among them,
+/// which split characters.
+fn assert_checks_as(bytes: &[u8], encoding: Encoding, twin: &user_import::Report) {
+    for chunk in [usize::MAX, 1 << 16, 97] {
+        let report = check_chunked(bytes, chunk);
+        assert_eq!(report.encoding(), encoding);
+        assert_eq!(counts(&report), counts(twin), "chunk {chunk}");
+        assert_eq!(errors(&report), errors(twin), "chunk {chunk}");
+        assert_eq!(users(&report), users(twin), "chunk {chunk}");
     }
-    assert!(users(&twin).iter().any(|u| u.contains('😀')));
+}
+
+/// Every accepted user, every field.
+fn users(report: &user_import::Report) -> Vec<String> {
+    report.accepted().map(|u| format!("{:?}", u.user)).collect()
 }
 
 /// `text` with the characters Windows-1252 lacks replaced by `?`, in UTF-8
