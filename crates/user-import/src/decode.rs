@@ -239,9 +239,9 @@ fn is_all_ascii(bytes: &[u8], high: HighBytes) -> bool {
 /// Each byte is one character, and a cell ends between two bytes, so the
 /// record converts whole, delimiters and all, in place of a call per cell:
 /// runs of ASCII (most of an accented record) are copied in one go, and
-/// only the bytes above 0x7F are looked up. Measured on a 100,000-row file
-/// in Windows-1252 (README, "Files in Windows-1252"), against decoding
-/// cell by cell.
+/// only the bytes above 0x7F are looked up. A 100,000-row file in
+/// Windows-1252 took a median of 33 ms in a Chromium page against 45 ms
+/// decoded cell by cell (README, "Files in Windows-1252").
 pub(crate) fn push_windows_1252_record(
     bytes: &[u8],
     cell_ends: &[usize],
