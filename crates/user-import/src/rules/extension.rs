@@ -10,6 +10,8 @@ use crate::error::{quoted, ErrorCode, Problem};
 /// assert_eq!(check_extension("2041"), Ok("2041"));
 /// assert!(check_extension("9001").is_err());
 /// ```
+// Inlined in wasm: see `rules::check`.
+#[cfg_attr(target_arch = "wasm32", inline(always))]
 pub fn check_extension(value: &str) -> Result<&str, Problem> {
     let fail = |why: &str| {
         Err(Problem::new(
