@@ -107,6 +107,11 @@ impl EmailIndex {
 }
 
 /// An email's key: 32 bits of its hash, ignoring ASCII case.
+///
+/// Inlined in wasm, with its hash, into the check of a row, which calls
+/// it for every valid email: as calls they cost about 1% of a 100,000-row
+/// check in Chromium (medians 26.9 → 26.4 and 26.2 → 26.0 ms in turns).
+#[cfg_attr(target_arch = "wasm32", inline(always))]
 fn key(email: &str) -> u32 {
     hash_ignoring_ascii_case(email.as_bytes()) as u32
 }
@@ -114,6 +119,8 @@ fn key(email: &str) -> u32 {
 /// A fast 64-bit hash for short keys (FxHash's mixing, 8 bytes at a time)
 /// that reads ASCII capitals as small letters: `hash("Ann@X.io") ==
 /// hash("ann@x.io")`.
+// Inlined in wasm: see `key`.
+#[cfg_attr(target_arch = "wasm32", inline(always))]
 fn hash_ignoring_ascii_case(bytes: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
