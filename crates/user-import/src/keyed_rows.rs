@@ -23,39 +23,29 @@ pub(crate) fn row_of(keyed_row: u64) -> u32 {
 /// Keyed rows given in row order, sorted: by key, then by row.
 ///
 /// Since the rows come in order, a stable sort of the keys alone gives that
-/// order: an LSD radix sort of the 32 key bits, which reads and writes
-/// memory in order. A comparison sort of a large list costs several times
-/// as much, most of it in mispredicted branches. The key is sorted 11, 11
-/// and 10 bits a pass, and the three passes' bucket sizes are counted in
-/// one read of the list: four reads of it in all, where a byte a pass took
-/// eight. Each pass's 2,048 counters (8 KB) still fit a core's first-level
-/// cache.
+/// order: an LSD radix sort of the 32 key bits, a byte a pass, which reads
+/// and writes memory in order. A comparison sort of a large list costs
+/// several times as much, most of it in mispredicted branches.
 pub(crate) fn sort_keyed_rows(mut rows: Vec<u64>) -> Vec<u64> {
     debug_assert!(rows.windows(2).all(|w| row_of(w[0]) < row_of(w[1])));
     if rows.len() < 1024 {
         rows.sort_unstable();
         return rows;
     }
-    const SHIFTS: [u32; 3] = [32, 43, 54];
-    const BUCKETS: usize = 1 << 11;
-    let bucket = |c: u64, shift: u32| (c >> shift) as usize & (BUCKETS - 1);
-    // Counts fit a u32: the rows are distinct u32 row numbers. (A u32
-    // counter takes half the room of a usize in the cache.)
-    let mut starts = vec![[0_u32; BUCKETS]; SHIFTS.len()];
-    for &c in &rows {
-        for (counts, &shift) in starts.iter_mut().zip(&SHIFTS) {
-            counts[bucket(c, shift)] += 1;
-        }
-    }
     let mut scratch = vec![0; rows.len()];
-    for (starts, &shift) in starts.iter_mut().zip(&SHIFTS) {
+    for shift in [32, 40, 48, 56] {
+        let bucket = |c: u64| (c >> shift) as usize & 0xFF;
+        let mut starts = [0; 256];
+        for &c in &rows {
+            starts[bucket(c)] += 1;
+        }
         let mut sum = 0;
-        for start in starts.iter_mut() {
+        for start in &mut starts {
             (*start, sum) = (sum, sum + *start);
         }
         for &c in &rows {
-            let b = bucket(c, shift);
-            scratch[starts[b] as usize] = c;
+            let b = bucket(c);
+            scratch[starts[b]] = c;
             starts[b] += 1;
         }
         std::mem::swap(&mut rows, &mut scratch);
