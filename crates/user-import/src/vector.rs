@@ -1,11 +1,13 @@
 //! Sixteen bytes compared at once: the few vector operations that the
-//! parser ([`crate::scan`]) and the email rule need, written once against
-//! [`Bytes16`] and carried out by
+//! parser ([`crate::scan`]) and the email and mobile number rules need,
+//! written once against [`Bytes16`] and carried out by
 //! - SSE2 on x86-64 (every x86-64 processor has it);
 //! - simd128 on wasm32 when it is enabled (the app's build:
 //!   `.cargo/config.toml`);
 //! - plain arrays elsewhere, which also define what each operation means
-//!   (a property test holds the vector versions to them).
+//!   (a property test holds the vector versions to them natively; in wasm,
+//!   the browser tests hold the rules' quick paths to the full rules,
+//!   `tests/rules_in_wasm.rs`).
 //!
 //! A comparison gives lanes of all ones or all zeros; [`Bytes16::bits`]
 //! gathers each lane's high bit into bit `i` of a `u32`.
