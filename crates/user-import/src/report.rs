@@ -206,9 +206,10 @@ impl Report {
         let email_column = columns.as_ref().and_then(|c| c.column_of(Field::Email));
         let cross = {
             let email_of = |index: usize| row_email(&metas, &store, email_column, index);
-            let mut cross = extension_conflicts(&metas, &email_of);
+            let claims = extension_claims(&metas);
+            let mut cross = extension_conflicts(&metas, &claims, &email_of);
             if let Some(directory) = &directory {
-                cross.extend(extensions_taken(&metas, directory, &email_of));
+                cross.extend(extensions_taken(&metas, &claims, directory, &email_of));
             }
             cross
         };
@@ -494,20 +495,26 @@ fn row_email<'s>(
 /// How many other rows a duplicate-extension message names before "and N more".
 pub(crate) const NAMED_CLASHES: usize = 3;
 
-/// An extension given to two or more users of the file (rows that are not
-/// superseded, whatever their other errors): each such row is refused,
-/// naming the others.
-fn extension_conflicts<'s>(
-    metas: &[RowMeta],
-    email_of: &dyn Fn(usize) -> Cow<'s, str>,
-) -> Vec<(usize, RowError)> {
+/// The rows that give an extension and are not superseded (whatever their
+/// other errors), keyed by extension and sorted: the rows of each
+/// extension side by side, for both extension rules.
+fn extension_claims(metas: &[RowMeta]) -> Vec<u64> {
     let claims: Vec<u64> = metas
         .iter()
         .enumerate()
         .filter(|(_, m)| m.extension != 0 && m.superseded_by.is_none())
         .map(|(i, m)| keyed_row(m.extension, i as u32))
         .collect();
-    let claims = sort_keyed_rows(claims);
+    sort_keyed_rows(claims)
+}
+
+/// An extension given to two or more users of the file (`claims`, from
+/// [`extension_claims`]): each such row is refused, naming the others.
+fn extension_conflicts<'s>(
+    metas: &[RowMeta],
+    claims: &[u64],
+    email_of: &dyn Fn(usize) -> Cow<'s, str>,
+) -> Vec<(usize, RowError)> {
     let mut out = Vec::new();
     for group in claims.chunk_by(|&a, &b| key_of(a) == key_of(b)) {
         if group.len() < 2 {
@@ -537,32 +544,45 @@ fn extension_conflicts<'s>(
 }
 
 /// An extension that belongs to an existing user of the location under
-/// another email.
+/// another email (`claims`, from [`extension_claims`]).
+///
+/// Looked up from the location's side, as the updates are: a location has
+/// fewer extensions than a large file has rows, and in the sorted claims
+/// each of its extensions is a binary search. Hashing every row's
+/// extension instead cost a 100,000-row check with eight users in the
+/// location 0.3–1.0 ms natively (`cargo bench`, "a location of 8 users"
+/// against "whole") and about 0.9 ms in the app's worker (README). The
+/// errors come in the location's order; the report puts every error in
+/// row order.
 fn extensions_taken<'s>(
     metas: &[RowMeta],
+    claims: &[u64],
     directory: &Directory,
     email_of: &dyn Fn(usize) -> Cow<'s, str>,
 ) -> Vec<(usize, RowError)> {
-    metas
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.extension != 0 && m.superseded_by.is_none())
-        .filter_map(|(index, meta)| {
-            let owner = directory.extension_owner.get(&meta.extension)?;
+    let mut out = Vec::new();
+    for (&extension, owner) in &directory.extension_owner {
+        let first = claims.partition_point(|&c| key_of(c) < extension);
+        let rows = claims[first..]
+            .iter()
+            .take_while(|&&c| key_of(c) == extension)
+            .map(|&c| row_of(c) as usize);
+        for index in rows {
             if owner.email == *email_of(index) {
-                return None;
+                continue;
             }
-            Some((
+            out.push((
                 index,
                 RowError {
-                    row: meta.row,
+                    row: metas[index].row,
                     column: Some(Field::Extension.header().to_string()),
                     code: ErrorCode::ExtensionTaken,
-                    message: extension_taken_message(meta.extension, owner),
+                    message: extension_taken_message(extension, owner),
                 },
-            ))
-        })
-        .collect()
+            ));
+        }
+    }
+    out
 }
 
 /// The message for an extension that `others` (named, at most

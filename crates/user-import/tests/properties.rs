@@ -180,3 +180,71 @@ proptest! {
         }
     }
 }
+
+/// A data row of small choices, so that rows share emails and extensions
+/// with each other and with the location's users: `(email, extension)`.
+fn row_with_extension() -> impl Strategy<Value = (&'static str, &'static str)> {
+    (
+        prop::sample::select(vec![
+            "a@example.com",
+            "B@example.com",
+            "c@example.com",
+            "bad",
+        ]),
+        prop::sample::select(vec!["", "2041", "2042", "2043", "0123"]),
+    )
+}
+
+fn existing_user() -> impl Strategy<Value = (&'static str, &'static str)> {
+    (
+        prop::sample::select(vec!["a@example.com", "b@example.com", "z@example.com"]),
+        prop::sample::select(vec!["2041", "2042", "2044", ""]),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    /// An extension of an existing user is refused exactly in the rows that
+    /// still count (not superseded) and give it under another email (or
+    /// none that is valid); each such row names that user (the last of the
+    /// location with it).
+    #[test]
+    fn extensions_of_existing_users_are_refused_where_they_should_be(
+        rows in prop::collection::vec(row_with_extension(), 0..40),
+        users in prop::collection::vec(existing_user(), 0..5),
+    ) {
+        let lines: Vec<String> = rows
+            .iter()
+            .map(|(email, extension)| format!("Ann,Lee,{email},{extension},,,"))
+            .collect();
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let existing = users.iter().enumerate().map(|(i, (email, extension))| {
+            user_import::ExistingUser::new(email, Some(extension), &format!("User {i}"))
+        });
+        let mut checker = user_import::Checker::builder().existing_users(existing).build();
+        checker.feed(file(&lines).as_bytes());
+        let report = checker.finish();
+
+        let statuses: Vec<user_import::RowStatus> = report.rows().map(|(_, s)| s).collect();
+        let mut want = Vec::new();
+        for (i, (email, extension)) in rows.iter().enumerate() {
+            let row = i as u32 + 2;
+            let owner = users.iter().enumerate().rev().find(|(_, (_, e))| e == extension && !e.is_empty());
+            let superseded = matches!(statuses[i], user_import::RowStatus::Superseded { .. });
+            if let Some((n, (owner_email, _))) = owner {
+                if !superseded && !owner_email.eq_ignore_ascii_case(email) {
+                    want.push((row, format!("Extension {extension} belongs to User {n} ({owner_email})")));
+                }
+            }
+        }
+        let got: Vec<(u32, String)> = report
+            .errors()
+            .iter()
+            .filter(|e| e.code == user_import::ErrorCode::ExtensionTaken)
+            .map(|e| (e.row, e.message.split(", an existing").next().unwrap_or("").to_string()))
+            .collect();
+        prop_assert_eq!(got, want);
+        assert_invariants(&report);
+    }
+}
