@@ -460,11 +460,14 @@ struct LineSplit {
 /// end.
 fn split_line(input: &[u8], delimiter: u8, record: &mut RecordBuffer) -> Option<LineSplit> {
     // Bytes of the line before `copied` are in `record.bytes` (once a quote
-    // is seen); `quotes` were left out.
+    // is seen); `quotes` were left out, and an odd count of them means a
+    // quoted cell is open. Few values live through the loop over a block's
+    // events: Chromium's compiler keeps them in registers then, where with
+    // two more (whether quotes are open, where the cell starts) it kept the
+    // block's events on the stack in some builds (README, "The rules crate
+    // in wasm").
     let mut copied = 0;
     let mut quotes = 0;
-    let mut cell_start = 0;
-    let mut in_quotes = false;
     let mut high = HighSpan::default();
     let mut at = 0;
     while at < input.len() {
@@ -475,11 +478,14 @@ fn split_line(input: &[u8], delimiter: u8, record: &mut RecordBuffer) -> Option<
             events ^= bit;
             let i = at + bit.trailing_zeros() as usize;
             if bit & masks.quote != 0 {
-                let fits = if in_quotes {
+                let fits = if quotes % 2 == 1 {
                     // The closing quote: the line's end or a delimiter next.
                     matches!(input.get(i + 1), Some(&b) if b == delimiter || b == b'\r' || b == b'\n')
                 } else {
-                    i == cell_start
+                    // The opening quote starts its cell: the line's first
+                    // byte, or the one after a delimiter (outside quotes,
+                    // as every quote before it is closed).
+                    i == 0 || input[i - 1] == delimiter
                 };
                 if !fits {
                     return None;
@@ -487,14 +493,12 @@ fn split_line(input: &[u8], delimiter: u8, record: &mut RecordBuffer) -> Option<
                 append_run(&mut record.bytes, input, copied, i);
                 copied = i + 1;
                 quotes += 1;
-                in_quotes = !in_quotes;
-            } else if in_quotes {
+            } else if quotes % 2 == 1 {
                 if bit & masks.line_end != 0 {
                     return None;
                 }
             } else if bit & masks.delimiter != 0 {
                 record.ends.push(i - quotes);
-                cell_start = i + 1;
             } else {
                 let end = input[i];
                 if end == 0 {
