@@ -16,7 +16,7 @@
 //! superseded:         row 0 by row 2, row 2 by row 4
 //! ```
 
-use crate::keyed_rows::{key_of, keyed_row, row_of, sort_keyed_rows};
+use crate::keyed_rows::{key_of, keyed_row, row_of, rows_of_key, sort_keyed_rows};
 use crate::vector::short_word;
 
 /// The valid emails of the rows read so far, as they were read.
@@ -95,10 +95,7 @@ impl EmailIndex {
     /// The last row that holds `email` (any case), if any. `email_of` gives
     /// the email of a row that claimed one.
     pub(crate) fn holder<'s>(&self, email: &str, email_of: impl Fn(u32) -> &'s str) -> Option<u32> {
-        let key = key(email);
-        let start = self.sorted.partition_point(|&c| key_of(c) < key);
-        let end = start + self.sorted[start..].partition_point(|&c| key_of(c) == key);
-        self.sorted[start..end]
+        rows_of_key(&self.sorted, key(email))
             .iter()
             .rev()
             .map(|&c| row_of(c))

@@ -20,6 +20,14 @@ pub(crate) fn row_of(keyed_row: u64) -> u32 {
     keyed_row as u32
 }
 
+/// The rows of `key` in keyed rows sorted by [`sort_keyed_rows`], in row
+/// order (none if no row has it): two binary searches.
+pub(crate) fn rows_of_key(sorted: &[u64], key: u32) -> &[u64] {
+    let start = sorted.partition_point(|&c| key_of(c) < key);
+    let end = start + sorted[start..].partition_point(|&c| key_of(c) == key);
+    &sorted[start..end]
+}
+
 /// Keyed rows given in row order, sorted: by key, then by row.
 ///
 /// Since the rows come in order, a stable sort of the keys alone gives that
@@ -79,6 +87,21 @@ mod tests {
         let mut want = rows.clone();
         want.sort_unstable();
         assert_eq!(sort_keyed_rows(rows), want);
+    }
+
+    #[test]
+    fn the_rows_of_a_key_are_found_in_row_order() {
+        let sorted = sort_keyed_rows(vec![
+            keyed_row(9, 0),
+            keyed_row(4, 1),
+            keyed_row(9, 2),
+            keyed_row(7, 3),
+        ]);
+        assert_eq!(rows_of_key(&sorted, 9), [keyed_row(9, 0), keyed_row(9, 2)]);
+        assert_eq!(rows_of_key(&sorted, 4), [keyed_row(4, 1)]);
+        assert!(rows_of_key(&sorted, 5).is_empty());
+        assert!(rows_of_key(&sorted, 10).is_empty());
+        assert!(rows_of_key(&[], 9).is_empty());
     }
 
     proptest::proptest! {

@@ -9,7 +9,7 @@
 use crate::decode::Encoding;
 use crate::error::{ErrorCode, FileError, RowError, Warning};
 use crate::header::Columns;
-use crate::keyed_rows::{key_of, keyed_row, row_of, sort_keyed_rows};
+use crate::keyed_rows::{key_of, keyed_row, row_of, rows_of_key, sort_keyed_rows};
 use crate::rules::{email_key, extension_number, prepare_cell};
 use crate::schema::Field;
 use crate::store::RowStore;
@@ -562,12 +562,10 @@ fn extensions_taken<'s>(
 ) -> Vec<(usize, RowError)> {
     let mut out = Vec::new();
     for (&extension, owner) in &directory.extension_owner {
-        let first = claims.partition_point(|&c| key_of(c) < extension);
-        let rows = claims[first..]
+        for index in rows_of_key(claims, extension)
             .iter()
-            .take_while(|&&c| key_of(c) == extension)
-            .map(|&c| row_of(c) as usize);
-        for index in rows {
+            .map(|&c| row_of(c) as usize)
+        {
             if owner.email == *email_of(index) {
                 continue;
             }
